@@ -1,0 +1,323 @@
+"""Reads one controlled document from bytes: decoding, front matter, field validation.
+
+MkDocs silently drops front matter it cannot parse, so we parse it ourselves and
+report every problem as a finding with the line of the offending key. Nothing in here
+raises on bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import (
+    ID_PATTERN,
+    Classification,
+    DocType,
+    Document,
+    Finding,
+    Status,
+    Version,
+    make_finding,
+)
+
+# The C loader is several times faster; the pure-Python one behaves the same.
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+KNOWN_FIELDS = (
+    "id", "type", "title", "version", "status", "owner", "approver", "approved",
+    "effective", "review", "parents", "clauses", "change", "classification",
+    "supersedes", "tags",
+)
+ALWAYS_REQUIRED = ("id", "type", "title", "version", "status", "owner")
+REQUIRED_WHEN_APPROVED = ("approver", "approved")
+_LIST_FIELDS = ("parents", "clauses", "supersedes", "tags")
+_TEXT_FIELDS = ("title", "owner", "approver", "change")
+_DATE_FIELDS = {"approved": "approved", "effective": "effective_date", "review": "review_date"}
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_E = TypeVar("_E", bound=Enum)
+
+
+@dataclass
+class ParsedText:
+    """A file split into front matter and body, before any field is judged."""
+
+    text: str
+    front_matter: str | None
+    body: str
+    body_line: int
+
+
+def decode(raw: bytes) -> tuple[str | None, str | None, int]:
+    """UTF-8 with or without BOM, CRLF or LF. Returns (text, error, error line)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8", line
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None, 0
+
+
+def split(text: str) -> ParsedText:
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return ParsedText(text, None, text, 1)
+    for index in range(1, len(lines)):
+        if _CLOSING_FENCE.match(lines[index]):
+            return ParsedText(
+                text, "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+            )
+    return ParsedText(text, None, text, 1)
+
+
+def read_front_matter(front_matter: str) -> dict[str, object] | None:
+    """Front matter as plain data for callers that only need values (old versions in git)."""
+    try:
+        data = yaml.load(front_matter, Loader=_Loader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def load_document(raw: bytes, path: str, abs_path: Path, folder_type: DocType) -> tuple[Document | None, list[Finding]]:
+    """Parse and validate one file. Returns the document (None if unusable) and findings."""
+    text, error, error_line = decode(raw)
+    if text is None:
+        return None, [
+            make_finding("SMS101", path, error_line, f"the file is not UTF-8 text ({error}); save it as UTF-8")
+        ]
+    parsed = split(text)
+    if parsed.front_matter is None:
+        return None, [
+            make_finding(
+                "SMS101",
+                path,
+                1,
+                "no front matter: start the file with a line `---`, the YAML fields "
+                "(id, type, title, version, status, owner ...), and a closing `---`",
+            )
+        ]
+    return _FieldReader(parsed, path, abs_path, folder_type).read()
+
+
+class _FieldReader:
+    """Validates the fields of one front-matter block, collecting findings."""
+
+    def __init__(self, parsed: ParsedText, path: str, abs_path: Path, folder_type: DocType) -> None:
+        self.parsed = parsed
+        self.path = path
+        self.findings: list[Finding] = []
+        self.doc = Document(
+            path=path,
+            abs_path=abs_path,
+            folder_type=folder_type,
+            text=parsed.text,
+            body=parsed.body,
+            body_line=parsed.body_line,
+        )
+
+    def add(self, code: str, line: int, message: str) -> None:
+        self.findings.append(make_finding(code, self.path, line, message, self.doc.id))
+
+    def read(self) -> tuple[Document | None, list[Finding]]:
+        mapping = self._compose()
+        if mapping is None:
+            return None, self.findings
+        loader, node = mapping
+        nodes: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 2  # +1 for 1-based, +1 for the opening fence
+            if not isinstance(key_node, ScalarNode):
+                self.add("SMS101", line, "a front-matter key must be a plain name such as `title`")
+                continue
+            key = key_node.value
+            if key in nodes:
+                self.add("SMS101", line, f"`{key}` is given twice; keep one of them")
+                continue
+            nodes[key] = value_node
+            self.doc.lines[key] = line
+            self.doc.front_matter[key] = _construct(loader, value_node)
+        self._read_fields(nodes)
+        return self.doc, self.findings
+
+    def _compose(self) -> tuple[object, MappingNode] | None:
+        loader = _Loader(self.parsed.front_matter or "")
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 2 if mark else 1
+            problem = exc.problem or str(exc)
+            self.add("SMS101", line, f"front matter is not valid YAML: {problem}; fix the YAML syntax on this line")
+            return None
+        except (yaml.YAMLError, RecursionError) as exc:
+            self.add("SMS101", 1, f"front matter is not valid YAML: {exc}")
+            return None
+        finally:
+            loader.dispose()
+        if not isinstance(node, MappingNode):
+            self.add("SMS101", 1, "front matter must be a YAML mapping of `key: value` lines")
+            return None
+        return loader, node
+
+    def _read_fields(self, nodes: dict[str, Node]) -> None:
+        doc = self.doc
+        for key in nodes:
+            if key not in KNOWN_FIELDS:
+                near = difflib.get_close_matches(key, KNOWN_FIELDS, n=1, cutoff=0.6)
+                hint = f"did you mean `{near[0]}`?" if near else "remove it or check the spelling"
+                self.add("SMS104", doc.lines[key], f"unknown field `{key}`: {hint}")
+        self._read_id(nodes.get("id"))
+        self._read_type(nodes.get("type"))
+        self._read_version(nodes.get("version"))
+        doc.status = self._choice("status", nodes.get("status"), Status)
+        classification = self._choice("classification", nodes.get("classification"), Classification)
+        doc.classification = classification or Classification.INTERNAL
+        for name in _TEXT_FIELDS:
+            setattr(doc, name, self._text(name, nodes.get(name)))
+        for name, attribute in _DATE_FIELDS.items():
+            setattr(doc, attribute, self._date(name, nodes.get(name)))
+        for name in _LIST_FIELDS:
+            setattr(doc, name, self._list(name, nodes.get(name)))
+        self._require(nodes)
+
+    def _require(self, nodes: dict[str, Node]) -> None:
+        required = list(ALWAYS_REQUIRED)
+        if self.doc.status is Status.APPROVED:
+            required += REQUIRED_WHEN_APPROVED
+        for name in required:
+            node = nodes.get(name)
+            if node is None or _is_empty(node):
+                where = "is missing" if node is None else "is empty"
+                self.add("SMS102", self.doc.line(name), f"required field `{name}` {where}; {_HOW_TO_FILL[name]}")
+
+    def _scalar(self, name: str, node: Node | None) -> str | None:
+        if node is None or _is_empty(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.add("SMS103", self.doc.line(name), f"`{name}` must be a single value, not a list or mapping")
+            return None
+        return str(node.value).strip()
+
+    def _read_id(self, node: Node | None) -> None:
+        value = self._scalar("id", node)
+        if value is None:
+            return
+        if not ID_PATTERN.match(value):
+            self.add(
+                "SMS103",
+                self.doc.line("id"),
+                f"id `{value}` is not valid: use capital letters and digits in dash-separated "
+                "parts, such as `PRO-INC-002`",
+            )
+            return
+        self.doc.id = value
+
+    def _read_type(self, node: Node | None) -> None:
+        value = self._scalar("type", node)
+        if value is None:
+            return
+        try:
+            declared = DocType(value)
+        except ValueError:
+            self.add("SMS103", self.doc.line("type"), f"type `{value}` is not one of policy, process, procedure")
+            return
+        self.doc.type = declared
+        if declared is not self.doc.folder_type:
+            self.add(
+                "SMS105",
+                self.doc.line("type"),
+                f"type is `{declared}` but the file is in the {self.doc.folder_type} folder; "
+                f"move the file to the {declared} folder or set `type: {self.doc.folder_type}`",
+            )
+
+    def _read_version(self, node: Node | None) -> None:
+        if node is None or _is_empty(node):
+            return
+        line = self.doc.line("version")
+        if isinstance(node, ScalarNode) and node.style is None and node.tag in _NUMBER_TAGS:
+            self.add(
+                "SMS103",
+                line,
+                f"version `{node.value}` is not quoted, so YAML reads it as a number "
+                f"(`1.10` would become `1.1`); write it as a quoted string: version: \"{node.value}\"",
+            )
+            return
+        value = self._scalar("version", node)
+        if value is None:
+            return
+        if Version.parse(value) is None:
+            self.add("SMS103", line, f"version `{value}` is not MAJOR.MINOR such as \"1.0\" or \"2.3\"")
+            return
+        self.doc.version = value
+
+    def _choice(self, name: str, node: Node | None, kind: type[_E]) -> _E | None:
+        value = self._scalar(name, node)
+        if value is None:
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(str(member.value) for member in kind)
+            self.add("SMS103", self.doc.line(name), f"{name} `{value}` is not one of {allowed}")
+            return None
+
+    def _text(self, name: str, node: Node | None) -> str:
+        return self._scalar(name, node) or ""
+
+    def _date(self, name: str, node: Node | None) -> date | None:
+        value = self._scalar(name, node)
+        if value is None:
+            return None
+        try:
+            if not _DATE.match(value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            self.add("SMS103", self.doc.line(name), f"{name} `{value}` is not a date written as YYYY-MM-DD")
+            return None
+
+    def _list(self, name: str, node: Node | None) -> list[str]:
+        if node is None or _is_empty(node):
+            return []
+        if isinstance(node, ScalarNode):
+            return [str(node.value).strip()]
+        if isinstance(node, SequenceNode) and all(isinstance(item, ScalarNode) for item in node.value):
+            return [str(item.value).strip() for item in node.value if str(item.value).strip()]
+        self.add("SMS103", self.doc.line(name), f"`{name}` must be a list of values such as [A, B]")
+        return []
+
+
+_HOW_TO_FILL = {
+    "id": "add an identifier such as `id: PRO-INC-002`",
+    "type": "add `type: policy`, `process` or `procedure`",
+    "title": "add a short title such as `title: Log and classify an incident`",
+    "version": 'add `version: "1.0"` (quoted)',
+    "status": "add `status: draft`, `approved` or `retired`",
+    "owner": "add the accountable role such as `owner: Incident Manager`",
+    "approver": "an approved document names the role that authorized it, e.g. `approver: Head of Service Desk`",
+    "approved": "an approved document gives its approval date, e.g. `approved: 2026-03-02`",
+}
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _construct(loader: object, node: Node) -> object:
+    """The plain value of a node, for callers that want it; invalid values become text."""
+    try:
+        return loader.construct_object(node, deep=True)  # type: ignore[attr-defined]
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return getattr(node, "value", None) if isinstance(node, ScalarNode) else None

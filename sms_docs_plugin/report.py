@@ -1,0 +1,22 @@
+"""Findings as text, JSON or GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+
+from .model import Finding
+
+
+def format_text(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}: {finding.code} {finding.severity}: {finding.message}"
+
+
+def format_github(finding: Finding) -> str:
+    level = "error" if finding.severity == "error" else "warning"
+    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    path = finding.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    return f"::{level} file={path},line={finding.line},title={finding.code}::{finding.code}: {message}"
+
+
+def format_json(findings: list[Finding], documents: int) -> str:
+    return json.dumps({"findings": [f.to_dict() for f in findings], "documents": documents}, indent=2)

@@ -1,0 +1,1 @@
+"""Page generators: document panels and the library-wide pages, rendered from Jinja templates."""
