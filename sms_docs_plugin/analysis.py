@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from .history import LibraryHistory, commits_since, read_history
 from .library import Library, load_library
 from .model import Finding
 from .rules import run_rules
@@ -18,6 +19,7 @@ class Analysis:
     library: Library
     findings: list[Finding]
     today: date
+    history: LibraryHistory
     notices: list[str] = field(default_factory=list)
 
 
@@ -30,7 +32,10 @@ def build_date() -> date:
 
 
 def analyse(settings: Settings, *, today: date | None = None, base_ref: str | None = None) -> Analysis:
+    """Raises HistoryError when git refuses the repository or `base_ref` does not exist."""
     library = load_library(settings)
     day = today or build_date()
-    ctx = RuleContext(library=library, today=day, base_ref=base_ref)
-    return Analysis(library=library, findings=run_rules(ctx), today=day)
+    history = read_history(settings.root, settings.library.values())
+    pull_request = commits_since(settings.root, base_ref) if base_ref and history.available else None
+    ctx = RuleContext(library=library, today=day, history=history, base_ref=base_ref, pull_request_commits=pull_request)
+    return Analysis(library=library, findings=run_rules(ctx), today=day, history=history, notices=list(history.notices))

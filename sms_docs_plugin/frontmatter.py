@@ -8,6 +8,7 @@ raises on bad input.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,11 @@ class ParsedText:
     body_line: int
 
 
+def git_blob_id(raw: bytes) -> str:
+    """The id git gives these bytes, so the working tree is compared with history without git."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
 def decode(raw: bytes) -> tuple[str | None, str | None, int]:
     """UTF-8 with or without BOM, CRLF or LF. Returns (text, error, error line)."""
     try:
@@ -108,13 +114,13 @@ def load_document(raw: bytes, path: str, abs_path: Path, folder_type: DocType) -
                 "(id, type, title, version, status, owner ...), and a closing `---`",
             )
         ]
-    return _FieldReader(parsed, path, abs_path, folder_type).read()
+    return _FieldReader(parsed, raw, path, abs_path, folder_type).read()
 
 
 class _FieldReader:
     """Validates the fields of one front-matter block, collecting findings."""
 
-    def __init__(self, parsed: ParsedText, path: str, abs_path: Path, folder_type: DocType) -> None:
+    def __init__(self, parsed: ParsedText, raw: bytes, path: str, abs_path: Path, folder_type: DocType) -> None:
         self.parsed = parsed
         self.path = path
         self.findings: list[Finding] = []
@@ -123,6 +129,7 @@ class _FieldReader:
             abs_path=abs_path,
             folder_type=folder_type,
             text=parsed.text,
+            blob=git_blob_id(raw),
             body=parsed.body,
             body_line=parsed.body_line,
         )

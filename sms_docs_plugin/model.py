@@ -112,6 +112,7 @@ class Document:
     abs_path: Path
     folder_type: DocType
     text: str  # the whole file, decoded and with LF line ends
+    blob: str = ""  # the id git gives the file's bytes: compares the working tree with history
     body: str = ""
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)

@@ -19,6 +19,7 @@ class RuleContext:
     today: date
     history: LibraryHistory | None = None
     base_ref: str | None = None
+    pull_request_commits: set[str] | None = None  # commits in base..HEAD when checking a pull request
 
     @property
     def settings(self) -> Settings:

@@ -1,0 +1,518 @@
+"""The library's git history in one pass: every document's revisions and versions.
+
+One `git log --raw -M` over the library folders lists every commit and the blobs it
+wrote; one `git cat-file --batch` reads those blobs. Renames are followed in the same
+pass. Nothing here runs git once per file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .frontmatter import decode, split
+from .gitrepo import SourceState, source_state
+from .model import Document, Version
+
+_RECORD = "\x1e"
+_UNIT = "\x1f"
+_FORMAT = _RECORD + _UNIT.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + _UNIT
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)$")
+
+
+class HistoryError(Exception):
+    """Git refused to read the repository; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    authored: datetime
+    committed: datetime
+    subject: str
+    body: str
+    position: int  # order in the pass, oldest first; later commits have larger positions
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+    @property
+    def message(self) -> str:
+        return f"{self.subject}\n\n{self.body}".strip()
+
+
+@dataclass
+class Revision:
+    """One state of one document: a commit that wrote it, or the uncommitted working tree."""
+
+    commit: Commit | None  # None for the working tree
+    path: str
+    blob: str
+    fields: dict[str, object]
+    content_key: str  # hash of everything but `review`: equal keys mean "no change"
+    irregular: str = ""  # why this revision broke the versioning rules, if it did
+
+    @property
+    def version(self) -> str:
+        value = self.fields.get("version")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def version_key(self) -> Version | None:
+        return Version.parse(self.version) if self.version else None
+
+    @property
+    def status(self) -> str:
+        return str(self.fields.get("status") or "")
+
+    def field_text(self, name: str) -> str:
+        value = self.fields.get(name)
+        return value if isinstance(value, str) else ""
+
+    @property
+    def position(self) -> int:
+        return self.commit.position if self.commit else 1 << 60
+
+    @property
+    def label(self) -> str:
+        return self.commit.short if self.commit else "working tree"
+
+
+@dataclass
+class VersionRecord:
+    """A version of a document: its revisions, the last of which set the version number."""
+
+    revisions: list[Revision]
+    reviews: list[Revision] = field(default_factory=list)  # review-only commits after it
+
+    @property
+    def head(self) -> Revision:
+        return self.revisions[-1]
+
+    @property
+    def version(self) -> str:
+        return self.head.version
+
+    @property
+    def irregular(self) -> list[Revision]:
+        return [r for r in self.revisions if r.irregular]
+
+    @property
+    def authors(self) -> list[str]:
+        names: list[str] = []
+        for revision in self.revisions:
+            if revision.commit and revision.commit.author not in names:
+                names.append(revision.commit.author)
+        return names
+
+    @property
+    def date(self) -> datetime | None:
+        return self.head.commit.committed if self.head.commit else None
+
+
+@dataclass
+class DocHistory:
+    path: str  # current path
+    revisions: list[Revision] = field(default_factory=list)  # oldest first, review-only included
+    deleted: bool = False
+
+    @property
+    def committed(self) -> list[Revision]:
+        return [r for r in self.revisions if r.commit is not None]
+
+    def versions(self) -> list[VersionRecord]:
+        """Group revisions into versions.
+
+        A version starts where `version` changed or the document appeared. Edits of the same
+        number while it was a draft are its drafting and approval. Edits of an approved
+        version without a new number are irregular; they fold into the next version, or stay
+        at the end of the current one when no new version followed yet.
+        """
+        records: list[VersionRecord] = []
+        pending: list[Revision] = []
+        previous: Revision | None = None
+        for revision in self.revisions:
+            revision.irregular = ""
+            if previous is not None and revision.content_key == previous.content_key:
+                (pending if pending else records[-1].reviews).append(revision)
+            elif not records or revision.version != records[-1].version:
+                records.append(VersionRecord(pending + [revision]))
+                pending = []
+            elif previous is not None and previous.status == "approved" and revision.status != "retired":
+                revision.irregular = f"changed approved version {revision.version} without a new version"
+                pending.append(revision)
+            elif pending:
+                pending.append(revision)
+            else:
+                records[-1].revisions.append(revision)
+            previous = revision
+        if pending:
+            records[-1].revisions.extend(pending)
+        self._mark_dips(records)
+        return records
+
+    @staticmethod
+    def _mark_dips(records: list[VersionRecord]) -> None:
+        highest: Version | None = None
+        for record in records:
+            key = record.head.version_key
+            if key is None:
+                continue
+            if highest is not None and key <= highest:
+                first = next(r for r in record.revisions if r.version == record.version)
+                first.irregular = f"version {record.version} is not above the earlier version {highest}"
+            highest = key if highest is None or key > highest else highest
+
+    def at_or_before(self, position: int) -> Revision | None:
+        found = None
+        for revision in self.revisions:
+            if revision.position <= position:
+                found = revision
+        return found
+
+
+@dataclass
+class LibraryHistory:
+    root: Path
+    state: SourceState
+    commits: list[Commit] = field(default_factory=list)
+    documents: dict[str, DocHistory] = field(default_factory=dict)  # current path -> history
+    notices: list[str] = field(default_factory=list)
+    available: bool = False
+    _blobs: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def for_path(self, path: str) -> DocHistory | None:
+        return self.documents.get(path)
+
+    def moved_here(self, doc: Document) -> DocHistory | None:
+        """The history of a document moved in the working tree but not yet committed."""
+        if not doc.key:
+            return None
+        for lineage in self.documents.values():
+            if _doc_id(lineage).casefold() == doc.key and not (self.root / lineage.path).exists():
+                return lineage
+        return None
+
+    def text_of(self, revision: Revision) -> str:
+        """The full text of a revision, read on demand (past versions, diffs)."""
+        raw = self._blobs.get(revision.blob)
+        if raw is None:
+            raw = dict(_read_blobs(self.root, [revision.blob])).get(revision.blob, b"")
+        text, _, _ = decode(raw)
+        return text or ""
+
+
+def content_key(text: str) -> str:
+    """Hash of a document without its `review` line: equal keys mean a review-only change."""
+    parsed = split(text)
+    if parsed.front_matter is None:
+        kept = text
+    else:
+        kept = "\n".join(
+            line for line in parsed.front_matter.split("\n") if not line.startswith("review:")
+        ) + "\n---\n" + parsed.body
+    return hashlib.sha1(kept.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def scan_fields(front_matter: str) -> dict[str, object]:
+    """The top-level scalar and list fields of front matter, without a YAML parser.
+
+    History reads tens of thousands of old blobs; a line scanner is many times faster than
+    YAML and handles how front matter is written in practice (`key: value`, `[a, b]`,
+    `- item` lists, quoted strings, folded text).
+    """
+    fields: dict[str, object] = {}
+    lines = front_matter.split("\n")
+    index = 0
+    while index < len(lines):
+        match = _KEY_LINE.match(lines[index])
+        index += 1
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if value.startswith("#"):
+            value = ""
+        continuation = []
+        while index < len(lines) and (lines[index].startswith((" ", "\t")) or not lines[index].strip()):
+            if lines[index].strip():
+                continuation.append(lines[index].strip())
+            index += 1
+        if value in ("", ">", "|", ">-", "|-") and continuation:
+            if all(item.startswith("- ") or item == "-" for item in continuation):
+                fields[key] = [_unquote(item[1:].strip()) for item in continuation]
+            else:
+                fields[key] = " ".join(continuation)
+        elif value.startswith("[") and value.endswith("]"):
+            fields[key] = [_unquote(item.strip()) for item in value[1:-1].split(",") if item.strip()]
+        else:
+            fields[key] = _unquote(" ".join([value, *continuation]).strip())
+    return fields
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if " #" in value:
+        value = value.split(" #", 1)[0].rstrip()
+    return value
+
+
+def revision_from_text(text: str, commit: Commit | None, path: str, blob: str) -> Revision:
+    parsed = split(text)
+    fields = scan_fields(parsed.front_matter) if parsed.front_matter is not None else {}
+    return Revision(commit=commit, path=path, blob=blob, fields=fields, content_key=content_key(text))
+
+
+# ---------------------------------------------------------------------------------------
+# Reading: one log pass, one batch of blobs, cached by HEAD for `mkdocs serve` rebuilds.
+
+_CACHE: dict[tuple[str, str, tuple[str, ...]], LibraryHistory] = {}
+
+
+def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
+    """The history of every document under `folders` (paths relative to `root`)."""
+    folders = tuple(sorted(folders))
+    state = source_state(root)
+    history = LibraryHistory(root=root, state=state, notices=list(state.notices))
+    if state.commit is None:
+        return history
+    toplevel = _toplevel(root)
+    key = (str(toplevel), state.commit, folders)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    prefix = root.resolve().relative_to(toplevel).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    pathspecs = [prefix + folder for folder in folders]
+    commits, changes = _log(toplevel, pathspecs)
+    blobs = sorted({change.new_blob for change in changes if change.new_blob})
+    texts: dict[str, Revision] = {}
+    for sha, raw in _read_blobs(toplevel, blobs):
+        text, _, _ = decode(raw)
+        texts[sha] = revision_from_text(text or "", None, "", sha)
+    history.commits = commits
+    history.documents = _lineages(changes, texts, prefix)
+    history.available = True
+    if state.shallow:
+        oldest = commits[0].committed.date().isoformat() if commits else "unknown"
+        history.notices.append(
+            f"This is a shallow clone: history before {oldest} is missing, so earlier versions are not shown. "
+            "Fetch the full history with `git fetch --unshallow` (in CI: checkout with fetch-depth: 0)."
+        )
+    if state.detached:
+        history.notices.append("HEAD is detached: the history shown is that of the checked-out commit.")
+    _CACHE.clear()  # one library per process in practice; keep memory bounded
+    _CACHE[key] = history
+    return history
+
+
+@dataclass(frozen=True)
+class _Change:
+    commit: Commit
+    status: str  # A, M, D, R, T
+    old_path: str | None
+    new_path: str | None
+    new_blob: str | None
+
+
+def _git(toplevel: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        ["git", "-C", str(toplevel), "-c", "core.quotepath=off", *args],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _toplevel(root: Path) -> Path:
+    result = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise HistoryError(_explain(result.stderr))
+    return Path(result.stdout.strip()).resolve()
+
+
+def _explain(stderr: str) -> str:
+    if "dubious ownership" in stderr:
+        match = re.search(r"safe\.directory '?([^'\n]+)'?", stderr)
+        where = match.group(1).strip() if match else "<repository path>"
+        return (
+            "git refuses to read this repository because it belongs to another user (\"dubious ownership\"). "
+            f"Run the build as the repository's owner, or allow it with: git config --global --add safe.directory {where}"
+        )
+    return f"git could not read the repository: {stderr.strip()}"
+
+
+def _log(toplevel: Path, pathspecs: list[str]) -> tuple[list[Commit], list[_Change]]:
+    process = _git(
+        toplevel, "log", "--reverse", "--topo-order", "--raw", "-M", "--no-abbrev", "-z",
+        f"--format={_FORMAT}", "HEAD", "--", *pathspecs,
+    )
+    assert process.stdout is not None
+    output = process.stdout.read()
+    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.wait() != 0:
+        raise HistoryError(_explain(stderr))
+    commits: list[Commit] = []
+    changes: list[_Change] = []
+    for record in output.decode("utf-8", "surrogateescape").split(_RECORD)[1:]:
+        parts = record.split(_UNIT)
+        sha, parents, author, email, authored, committed, subject, body = parts[:8]
+        commit = Commit(
+            sha=sha,
+            parents=tuple(parents.split()),
+            author=author,
+            email=email,
+            authored=datetime.fromisoformat(authored),
+            committed=datetime.fromisoformat(committed),
+            subject=subject,
+            body=body.strip(),
+            position=len(commits),
+        )
+        commits.append(commit)
+        changes.extend(_raw_changes(commit, _UNIT.join(parts[8:])))
+    return commits, changes
+
+
+def _raw_changes(commit: Commit, raw: str) -> Iterator[_Change]:
+    """Parse `--raw -z` entries: ':mode mode old new STATUS\\0path\\0[path\\0]'."""
+    fields = raw.lstrip("\n\0").split("\0")
+    index = 0
+    while index < len(fields):
+        head = fields[index].strip("\n")
+        index += 1
+        if not head.startswith(":"):
+            continue
+        meta = head[1:].split()
+        if len(meta) < 5:
+            continue
+        new_blob, status = meta[3], meta[4][0]
+        if status in "RC":
+            old_path, new_path = fields[index], fields[index + 1]
+            index += 2
+        else:
+            old_path = new_path = fields[index]
+            index += 1
+        if status == "D":
+            yield _Change(commit, "D", old_path, None, None)
+        elif status == "R":
+            yield _Change(commit, "R", old_path, new_path, new_blob)
+        elif status == "C":
+            yield _Change(commit, "A", None, new_path, new_blob)
+        else:
+            yield _Change(commit, status, old_path if status != "A" else None, new_path, new_blob)
+
+
+def _read_blobs(toplevel: Path, shas: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Stream blobs through one `git cat-file --batch`; a writer thread keeps the pipe full."""
+    if not shas:
+        return
+    process = _git(toplevel, "cat-file", "--batch")
+    assert process.stdin is not None and process.stdout is not None
+
+    def feed() -> None:
+        try:
+            process.stdin.write("".join(f"{sha}\n" for sha in shas).encode())  # type: ignore[union-attr]
+            process.stdin.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    out = process.stdout
+    for _ in shas:
+        header = out.readline().split()
+        if len(header) < 2 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        data = out.read(size)
+        out.read(1)
+        yield header[0].decode(), data
+    writer.join()
+    process.wait()
+
+
+def _lineages(changes: list[_Change], texts: dict[str, Revision], prefix: str) -> dict[str, DocHistory]:
+    """Follow each file through adds, edits, renames and deletes to its current path."""
+    live: dict[str, DocHistory] = {}
+    gone: list[DocHistory] = []
+    by_commit: dict[str, list[_Change]] = {}
+    order: list[str] = []
+    for change in changes:
+        if change.commit.sha not in by_commit:
+            order.append(change.commit.sha)
+        by_commit.setdefault(change.commit.sha, []).append(change)
+    for sha in order:
+        batch = by_commit[sha]
+        deleted_here: dict[str, DocHistory] = {}
+        for change in batch:
+            if change.status == "D" and change.old_path in live:
+                lineage = live.pop(change.old_path)
+                lineage.deleted = True
+                deleted_here[_doc_id(lineage)] = lineage
+                gone.append(lineage)
+        for change in batch:
+            if change.status == "D" or change.new_path is None or change.new_blob is None:
+                continue
+            if change.status == "R" and change.old_path in live:
+                lineage = live.pop(change.old_path)
+            elif change.status in "MT" and change.new_path in live:
+                lineage = live[change.new_path]
+            else:
+                base = texts.get(change.new_blob)
+                # A file deleted and re-added with the same id in one commit is a move git missed.
+                lineage = deleted_here.pop(str(base.fields.get("id")) if base else "", None) or DocHistory(change.new_path)
+                if lineage in gone:
+                    gone.remove(lineage)
+                    lineage.deleted = False
+            lineage.path = change.new_path
+            live[change.new_path] = lineage
+            template = texts.get(change.new_blob)
+            fields = template.fields if template else {}
+            key = template.content_key if template else change.new_blob
+            lineage.revisions.append(Revision(change.commit, change.new_path, change.new_blob, fields, key))
+    result = {}
+    for path, lineage in live.items():
+        current = path[len(prefix):] if path.startswith(prefix) else path
+        lineage.path = current
+        result[current] = lineage
+    return result
+
+
+def _doc_id(lineage: DocHistory) -> str:
+    return str(lineage.revisions[-1].fields.get("id")) if lineage.revisions else ""
+
+
+def commits_since(root: Path, base_ref: str) -> set[str]:
+    """The commits of a pull request: those in HEAD that are not in `base_ref`."""
+    result = subprocess.run(
+        ["git", "-C", str(root), "rev-list", f"{base_ref}..HEAD"], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        if "dubious ownership" in result.stderr:
+            raise HistoryError(_explain(result.stderr))
+        raise HistoryError(
+            f"`--base {base_ref}` is not a git ref here: {result.stderr.strip().splitlines()[0] if result.stderr.strip() else ''} "
+            "(in CI, fetch the base branch first, e.g. checkout with fetch-depth: 0)"
+        )
+    return set(result.stdout.split())
+
+
+def with_working_tree(history: DocHistory | None, doc: Document) -> DocHistory:
+    """The document's history plus its uncommitted state, when that differs from HEAD."""
+    result = DocHistory(doc.path, list(history.revisions) if history else [])
+    last = result.revisions[-1] if result.revisions else None
+    if last is None or last.blob != doc.blob:
+        result.revisions.append(revision_from_text(doc.text, None, doc.path, doc.blob))
+    return result

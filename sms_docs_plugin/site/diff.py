@@ -1,0 +1,94 @@
+"""A readable diff between two versions of a document: changed fields, then the text with
+additions and deletions marked word by word. Everything is escaped here."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+
+from ..frontmatter import split
+from ..history import scan_fields
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def field_changes(old_text: str, new_text: str) -> list[tuple[str, str, str]]:
+    """(field, old value, new value) for front-matter fields that differ."""
+    old = scan_fields(split(old_text).front_matter or "")
+    new = scan_fields(split(new_text).front_matter or "")
+    rows = []
+    for key in [*old, *(k for k in new if k not in old)]:
+        before, after = _show(old.get(key)), _show(new.get(key))
+        if before != after:
+            rows.append((key, before, after))
+    return rows
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def body_diff_html(old_text: str, new_text: str) -> str:
+    old_lines = split(old_text).body.split("\n")
+    new_lines = split(new_text).body.split("\n")
+    out = ['<div class="sms-diff" role="table" aria-label="Changes to the text">']
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    changed = False
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            block = old_lines[i1:i2]
+            if len(block) > 6:
+                out.extend(_line("same", line) for line in block[:2])
+                out.append(f'<div class="sms-diff-skip">… {len(block) - 4} unchanged lines …</div>')
+                out.extend(_line("same", line) for line in block[-2:])
+            else:
+                out.extend(_line("same", line) for line in block)
+            continue
+        changed = True
+        old_block, new_block = old_lines[i1:i2], new_lines[j1:j2]
+        if tag == "replace" and len(old_block) == len(new_block):
+            for before, after in zip(old_block, new_block, strict=True):
+                deleted, added = _word_diff(before, after)
+                out.append(f'<div class="sms-diff-line sms-del"><span class="sms-diff-sign">−</span>{deleted}</div>')
+                out.append(f'<div class="sms-diff-line sms-add"><span class="sms-diff-sign">+</span>{added}</div>')
+            continue
+        out.extend(_line("del", line) for line in old_block)
+        out.extend(_line("add", line) for line in new_block)
+    if not changed:
+        out.append('<div class="sms-diff-skip">The text did not change; only the fields above did.</div>')
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def _line(kind: str, text: str) -> str:
+    sign = {"add": "+", "del": "−", "same": " "}[kind]
+    css = {"add": "sms-add", "del": "sms-del", "same": "sms-same"}[kind]
+    inner = html.escape(text)
+    if kind == "add":
+        inner = f"<ins>{inner}</ins>"
+    elif kind == "del":
+        inner = f"<del>{inner}</del>"
+    return f'<div class="sms-diff-line {css}"><span class="sms-diff-sign">{sign}</span>{inner}</div>'
+
+
+def _word_diff(before: str, after: str) -> tuple[str, str]:
+    old_words, new_words = _WORDS.findall(before), _WORDS.findall(after)
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    deleted, added = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_part = html.escape("".join(old_words[i1:i2]))
+        new_part = html.escape("".join(new_words[j1:j2]))
+        if tag == "equal":
+            deleted.append(old_part)
+            added.append(new_part)
+            continue
+        if old_part:
+            deleted.append(f"<del>{old_part}</del>")
+        if new_part:
+            added.append(f"<ins>{new_part}</ins>")
+    return "".join(deleted), "".join(added)
