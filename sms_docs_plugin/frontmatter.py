@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -156,6 +156,9 @@ class _FieldReader:
             self.doc.lines[key] = line
             self.doc.front_matter[key] = _construct(loader, value_node)
         self._read_fields(nodes)
+        if self.doc.id:
+            # Findings raised before the id was read (duplicate keys, unknown fields) name it too.
+            self.findings = [f if f.doc_id else replace(f, doc_id=self.doc.id) for f in self.findings]
         return self.doc, self.findings
 
     def _compose(self) -> tuple[object, MappingNode] | None:
@@ -328,3 +331,12 @@ def _construct(loader: object, node: Node) -> object:
         return loader.construct_object(node, deep=True)  # type: ignore[attr-defined]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         return getattr(node, "value", None) if isinstance(node, ScalarNode) else None
+
+
+def without_title(body: str) -> str:
+    """The body without its leading `# Title`: pages print their own heading with the id."""
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            return "\n".join(lines[index + 1 :]) if line.startswith("# ") else body
+    return body

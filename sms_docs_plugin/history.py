@@ -481,7 +481,8 @@ def _lineages(changes: list[_Change], texts: dict[str, Revision], prefix: str) -
             template = texts.get(change.new_blob)
             fields = template.fields if template else {}
             key = template.content_key if template else change.new_blob
-            lineage.revisions.append(Revision(change.commit, change.new_path, change.new_blob, fields, key))
+            path = change.new_path[len(prefix):] if change.new_path.startswith(prefix) else change.new_path
+            lineage.revisions.append(Revision(change.commit, path, change.new_blob, fields, key))
     result = {}
     for path, lineage in live.items():
         current = path[len(prefix):] if path.startswith(prefix) else path

@@ -37,6 +37,8 @@ class DocumentView:
         self.page_url = page_url
         self.today = today
         self.settings = library.settings
+        self.extra_banners: list[Banner] = []  # from history: suspect, not yet in force
+        self.history_url: str | None = None
 
     def link(self, doc: Document) -> Link:
         note = "" if doc.status is Status.APPROVED else str(doc.status or "")
@@ -74,7 +76,7 @@ class DocumentView:
             banners.append(
                 Banner("overdue", "Review overdue", f"The scheduled review was due on {review.isoformat()}.")
             )
-        return banners
+        return banners + self.extra_banners
 
     def header_html(self) -> str:
         return render("document_header.html", view=self, doc=self.doc)

@@ -1,0 +1,238 @@
+"""The site plan: which pages a build publishes and what each one shows.
+
+The plugin hands MkDocs events to this object; it knows the analysis (library, findings,
+history) and decides, for each source URI, its source, title, search and decorations.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..analysis import Analysis
+from ..frontmatter import without_title
+from ..model import Document
+from ..publication import Placement, placement
+from .document import Banner, DocumentView, Link
+from .links import SiteMap
+from .navigation import library_navigation
+from .render import render
+from .versions import (
+    VersionEntry,
+    document_lineage,
+    history_src_uri,
+    in_force_before,
+    past_version_markdown,
+    version_entries,
+)
+
+
+@dataclass
+class GeneratedPage:
+    """A page the plugin writes: its Markdown is produced when MkDocs reads it."""
+
+    src_uri: str
+    title: str  # plain text; escaped where it is used
+    markdown: Callable[[str], str]  # page URL -> Markdown (with escaped HTML blocks)
+    searchable: bool = False
+    in_nav: bool = False
+
+
+@dataclass
+class SitePlan:
+    analysis: Analysis
+    sitemap: SiteMap = field(default_factory=SiteMap)
+    docs: dict[str, Document] = field(default_factory=dict)  # src_uri -> published document
+    generated: dict[str, GeneratedPage] = field(default_factory=dict)
+    entries: dict[str, list[VersionEntry]] = field(default_factory=dict)  # doc key -> versions
+
+    @property
+    def settings(self):  # noqa: ANN201
+        return self.analysis.library.settings
+
+    # -- files ---------------------------------------------------------------------------
+
+    def add_files(self, files: Files, config: MkDocsConfig) -> None:
+        library = self.analysis.library
+        root = str(self.settings.root)
+        for doc in library.documents:
+            where = placement(doc, self.settings)
+            if where is Placement.HIDDEN:
+                continue
+            inclusion = InclusionLevel.INCLUDED if where is Placement.CURRENT else InclusionLevel.NOT_IN_NAV
+            file = File(doc.path, root, config.site_dir, config.use_directory_urls, inclusion=inclusion)
+            files.append(file)
+            self.docs[file.src_uri] = doc
+            if doc.key:
+                self.sitemap.doc_urls[doc.key] = file.url
+        for asset in library.assets:
+            files.append(File(asset, root, config.site_dir, config.use_directory_urls))
+        self._plan_history()
+        for page in self.generated.values():
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
+            files.append(file)
+            self.sitemap.page_urls[page.src_uri] = file.url
+
+    def _plan_history(self) -> None:
+        history = self.analysis.history
+        if not history.available:
+            return
+        existing = set(self.docs)
+        for uri, doc in list(self.docs.items()):
+            lineage = document_lineage(history, doc)
+            entries = version_entries(doc, lineage, self.settings.past_versions)
+            if not doc.key or not entries:
+                continue
+            self.entries[doc.key] = entries
+            history_uri = history_src_uri(doc)
+            self.generated[history_uri] = GeneratedPage(
+                history_uri, f"{doc.display_title} — version history", self._history_page(doc, uri, history_uri)
+            )
+            for index, entry in enumerate(entries):
+                if entry.src_uri is None:
+                    continue
+                previous = entries[index - 1] if index else None
+                self.generated[entry.src_uri] = GeneratedPage(
+                    entry.src_uri,
+                    f"{doc.id} version {entry.number} (superseded)",
+                    self._version_page(doc, uri, history_uri, entry, previous, existing),
+                )
+
+    # -- page content ------------------------------------------------------------------------
+
+    def source(self, src_uri: str) -> str | None:
+        page = self.generated.get(src_uri)
+        if page is not None:
+            return page.markdown(self.sitemap.page_urls[src_uri])
+        doc = self.docs.get(src_uri)
+        if doc is None:
+            return None
+        # Our own H1 carries the id, so search finds a document by id; the author's `# Title` goes.
+        return f'<h1 class="sms-title">{html.escape(doc.display_title)}</h1>\n\n{without_title(doc.body)}'
+
+    def title(self, src_uri: str) -> str | None:
+        """The escaped page title: MkDocs themes print titles without escaping."""
+        if src_uri in self.generated:
+            return html.escape(self.generated[src_uri].title)
+        doc = self.docs.get(src_uri)
+        return html.escape(doc.display_title) if doc else None
+
+    def searchable(self, src_uri: str) -> bool:
+        if src_uri in self.generated:
+            return self.generated[src_uri].searchable
+        doc = self.docs.get(src_uri)
+        return doc is None or placement(doc, self.settings) is Placement.CURRENT
+
+    def decorate(self, src_uri: str, content: str, page_url: str) -> str:
+        doc = self.docs.get(src_uri)
+        if doc is None:
+            return content
+        view = DocumentView(doc, self.analysis.library, self.sitemap, page_url, self.analysis.today)
+        view.extra_banners = self._history_banners(doc, page_url)
+        view.history_url = self._url(history_src_uri(doc), page_url)
+        return view.header_html() + content + view.footer_html() + self._history_sheet(doc, page_url)
+
+    def _history_banners(self, doc: Document, page_url: str) -> list[Banner]:
+        banners = []
+        suspect = [f for f in self.analysis.findings if f.code == "SMS306" and f.path == doc.path]
+        for finding in suspect:
+            banners.append(Banner("suspect", "Suspect", finding.message.removeprefix("suspect: ")))
+        effective = doc.effective()
+        if effective and effective > self.analysis.today and doc.key in self.entries:
+            before = in_force_before(self.entries[doc.key], self.analysis.today)
+            link = None
+            if before is not None:
+                url = self._url(before.src_uri, page_url) if before.src_uri else None
+                link = Link(f"Version {before.number} is in force until then", url)
+            banners.append(
+                Banner("pending", "Not yet in force", f"This version takes effect on {effective.isoformat()}.", link)
+            )
+        return banners
+
+    def _url(self, src_uri: str | None, page_url: str) -> str | None:
+        if src_uri is None or src_uri not in self.sitemap.page_urls:
+            return None
+        return get_relative_url(self.sitemap.page_urls[src_uri], page_url)
+
+    def _entries_with_urls(self, doc: Document, page_url: str) -> list[VersionEntry]:
+        entries = self.entries.get(doc.key or "", [])
+        for entry in entries:
+            entry.url = self._url(entry.src_uri, page_url)
+        return entries
+
+    def _history_sheet(self, doc: Document, page_url: str) -> str:
+        history = self.analysis.history
+        notice = " ".join(history.notices) if not history.available or history.notices else ""
+        entries = self._entries_with_urls(doc, page_url)
+        if entries and entries[-1].head.commit is None:
+            notice = (notice + " The current version includes changes not yet committed.").strip()
+        return render(
+            "history_sheet.html",
+            doc=doc,
+            entries=entries,
+            notice=notice,
+            history_url=self._url(history_src_uri(doc), page_url) or "",
+        )
+
+    def _history_page(self, doc: Document, doc_uri: str, history_uri: str) -> Callable[[str], str]:
+        def markdown(page_url: str) -> str:
+            return render(
+                "history_page.html",
+                doc=doc,
+                entries=self._entries_with_urls(doc, page_url),
+                doc_url=self.sitemap.doc_url(doc, page_url) or "",
+                notices=self.analysis.history.notices,
+            )
+
+        return markdown
+
+    def _version_page(
+        self,
+        doc: Document,
+        doc_uri: str,
+        history_uri: str,
+        entry: VersionEntry,
+        previous: VersionEntry | None,
+        existing: set[str],
+    ) -> Callable[[str], str]:
+        def markdown(page_url: str) -> str:
+            return past_version_markdown(
+                doc,
+                entry,
+                previous,
+                self.analysis.history,
+                current_url=self.sitemap.doc_url(doc, page_url) or "",
+                history_url=self._url(history_uri, page_url) or "",
+                previous_url=self._url(previous.src_uri, page_url) if previous else None,
+                exists=existing,
+            )
+
+        return markdown
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def navigation(self, nav: Navigation, files: Files, config: MkDocsConfig) -> Navigation:
+        pages: dict[str, Page] = {}
+        for uri, doc in self.docs.items():
+            file = files.get_file_from_path(uri)
+            if file is None or not doc.key or placement(doc, self.settings) is not Placement.CURRENT:
+                continue
+            page = file.page or Page(None, file, config)
+            page.title = self.title(uri)
+            pages[doc.key] = page
+        records = []
+        for uri, generated in self.generated.items():
+            file = files.get_file_from_path(uri)
+            if generated.in_nav and file is not None:
+                page = file.page or Page(None, file, config)
+                page.title = self.title(uri)
+                records.append(page)
+        return library_navigation(nav, self.analysis.library, pages, records)
