@@ -225,12 +225,16 @@ class _FieldReader:
         if value is None:
             return
         if not ID_PATTERN.match(value):
+            capitals = value.upper()
+            fix = f"write it in capitals: `{capitals}`" if ID_PATTERN.match(capitals) else "such as `PRO-INC-002`"
             self.add(
                 "SMS103",
                 self.doc.line("id"),
-                f"id `{value}` is not valid: use capital letters and digits in dash-separated "
-                "parts, such as `PRO-INC-002`",
+                f"id `{value}` is not valid: use capital letters and digits in dash-separated parts, {fix}",
             )
+            if ID_PATTERN.match(capitals):
+                # Ids compare ignoring case: keep it, so a clash with an existing id is reported too (SMS201).
+                self.doc.id = value
             return
         self.doc.id = value
 
@@ -256,7 +260,8 @@ class _FieldReader:
         if node is None or _is_empty(node):
             return
         line = self.doc.line("version")
-        if isinstance(node, ScalarNode) and node.style is None and node.tag in _NUMBER_TAGS:
+        # A plain (unquoted) scalar: style is None with the pure-Python loader, "" with the C loader.
+        if isinstance(node, ScalarNode) and not node.style and node.tag in _NUMBER_TAGS:
             self.add(
                 "SMS103",
                 line,

@@ -109,6 +109,8 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
             page.meta["title"] = title
         if not self.plan.searchable(page.file.src_uri):
             page.meta["search"] = {"exclude": True}
+        if self.plan.is_record(page.file.src_uri):
+            page.meta["hide"] = ["toc"]  # wide tables need the room
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -10,3 +10,51 @@
   }
   document.addEventListener("DOMContentLoaded", stamp);
 })();
+
+// Register: filter rows by text and by column, sort by a click on a heading.
+(function () {
+  function rowsOf(table) { return Array.prototype.slice.call(table.tBodies[0].rows); }
+  function apply(tableId) {
+    var table = document.getElementById(tableId);
+    if (!table) return;
+    var box = document.querySelector('[data-sms-filter="' + tableId + '"]');
+    var text = box ? box.value.trim().toLowerCase() : "";
+    var selects = document.querySelectorAll('[data-sms-column-filter="' + tableId + '"]');
+    var shown = 0;
+    rowsOf(table).forEach(function (row) {
+      var ok = !text || row.textContent.toLowerCase().indexOf(text) !== -1;
+      selects.forEach(function (select) {
+        var column = parseInt(select.getAttribute("data-column"), 10);
+        if (select.value && row.cells[column].textContent.trim() !== select.value) ok = false;
+      });
+      row.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    var count = document.querySelector('[data-sms-count="' + tableId + '"]');
+    if (count) count.textContent = shown + " documents";
+  }
+  function setup() {
+    document.querySelectorAll("[data-sms-filter], [data-sms-column-filter]").forEach(function (control) {
+      var tableId = control.getAttribute("data-sms-filter") || control.getAttribute("data-sms-column-filter");
+      control.addEventListener("input", function () { apply(tableId); });
+      control.addEventListener("change", function () { apply(tableId); });
+    });
+    document.querySelectorAll("table.sms-sortable").forEach(function (table) {
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell, column) {
+        cell.setAttribute("role", "button");
+        cell.tabIndex = 0;
+        cell.addEventListener("click", function () {
+          var ascending = cell.getAttribute("aria-sort") !== "ascending";
+          Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+          cell.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+          var sorted = rowsOf(table).sort(function (a, b) {
+            var x = a.cells[column].textContent.trim(), y = b.cells[column].textContent.trim();
+            return (ascending ? 1 : -1) * x.localeCompare(y, undefined, { numeric: true });
+          });
+          sorted.forEach(function (row) { table.tBodies[0].appendChild(row); });
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
+})();

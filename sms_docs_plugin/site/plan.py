@@ -23,6 +23,7 @@ from ..publication import Placement, placement
 from .document import Banner, DocumentView, Link
 from .links import SiteMap
 from .navigation import library_navigation
+from .records import Records
 from .render import render
 from .versions import (
     VersionEntry,
@@ -75,6 +76,14 @@ class SitePlan:
         for asset in library.assets:
             files.append(File(asset, root, config.site_dir, config.use_directory_urls))
         self._plan_history()
+        records = Records(self.analysis, self.sitemap, self.entries)
+        self._plan_records(records)
+        for name, content in (
+            ("register.csv", records.register_csv()),
+            ("register.json", records.register_json()),
+            ("changes.xml", records.atom(config.site_url or "")),
+        ):
+            files.append(File.generated(config, name, content=content))
         for page in self.generated.values():
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
@@ -106,6 +115,19 @@ class SitePlan:
                     self._version_page(doc, uri, history_uri, entry, previous, existing),
                 )
 
+    def _plan_records(self, records: Records) -> None:
+        def page(name: str, title: str, make: Callable[[str], str]) -> None:
+            self.generated[f"{name}.md"] = GeneratedPage(f"{name}.md", title, make, in_nav=True)
+
+        page("register", "Register", records.register)
+        page("hierarchy", "Hierarchy", records.hierarchy)
+        page("coverage", "Coverage", records.coverage)
+        page("assessment", "Assessment", records.assessment)
+        page("reviews", "Reviews", records.reviews)
+        page("roles", "Roles", records.roles)
+        page("changes", "Changes", lambda url: records.changes(url, get_relative_url("changes.xml", url)))
+        page("archive", "Archive", records.archive)
+
     # -- page content ------------------------------------------------------------------------
 
     def source(self, src_uri: str) -> str | None:
@@ -130,6 +152,10 @@ class SitePlan:
             return self.generated[src_uri].searchable
         doc = self.docs.get(src_uri)
         return doc is None or placement(doc, self.settings) is Placement.CURRENT
+
+    def is_record(self, src_uri: str) -> bool:
+        page = self.generated.get(src_uri)
+        return page is not None and page.in_nav
 
     def decorate(self, src_uri: str, content: str, page_url: str) -> str:
         doc = self.docs.get(src_uri)

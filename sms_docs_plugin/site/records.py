@@ -1,0 +1,368 @@
+"""The library-wide record pages: register, hierarchy, coverage, assessment, reviews, roles,
+changes and archive, plus the register files and the Atom feed of changes.
+
+Only published documents appear: a restricted document is absent from every one of them
+unless the build is told to include restricted material.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import yaml
+from mkdocs.utils import get_relative_url
+
+from ..analysis import Analysis
+from ..library import Library
+from ..model import Classification, DocType, Document, Finding, Status
+from ..publication import Placement, placement
+from ..settings import Settings
+from .links import SiteMap
+from .assessment import assess
+from .render import render
+from .versions import VersionEntry
+
+DEFAULT_CLAUSES = Path(__file__).resolve().parent.parent / "data" / "clauses.yaml"
+RECORD_PAGES = ("register", "hierarchy", "coverage", "assessment", "reviews", "roles", "changes", "archive")
+DUE_SOON_DAYS = 30
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REGISTER_FIELDS = (
+    "id", "title", "type", "version", "status", "owner", "approver", "approved", "effective",
+    "next_review", "classification", "parents", "path",
+)
+
+
+@dataclass
+class RegisterRow:
+    doc: Document
+    next_review: date | None
+    placement: Placement
+
+    def as_dict(self) -> dict[str, str]:
+        doc = self.doc
+        return {
+            "id": doc.id or "",
+            "title": doc.title,
+            "type": doc.doc_type.value,
+            "version": doc.version,
+            "status": str(doc.status or ""),
+            "owner": doc.owner,
+            "approver": doc.approver,
+            "approved": doc.approved.isoformat() if doc.approved else "",
+            "effective": doc.effective().isoformat() if doc.effective() else "",
+            "next_review": self.next_review.isoformat() if self.next_review else "",
+            "classification": doc.classification.value,
+            "parents": " ".join(doc.parents),
+            "path": doc.path,
+        }
+
+
+class Records:
+    """Builds every record page from one analysis; each page is Markdown holding escaped HTML."""
+
+    def __init__(self, analysis: Analysis, sitemap: SiteMap, entries: dict[str, list[VersionEntry]]) -> None:
+        self.analysis = analysis
+        self.library: Library = analysis.library
+        self.settings: Settings = analysis.library.settings
+        self.sitemap = sitemap
+        self.entries = entries
+        self.today = analysis.today
+        self.published = [
+            doc for doc in self.library.documents
+            if doc.key and placement(doc, self.settings) is not Placement.HIDDEN and self.library.get(doc.id or "") is doc
+        ]
+
+    # -- shared helpers -------------------------------------------------------------------
+
+    def link(self, doc: Document, page_url: str) -> dict[str, str | None]:
+        return {"id": doc.id, "title": doc.title, "url": self.sitemap.doc_url(doc, page_url), "status": str(doc.status)}
+
+    def rows(self) -> list[RegisterRow]:
+        interval = self.settings.review_interval_months
+        return [RegisterRow(d, d.next_review(interval), placement(d, self.settings)) for d in self.published]
+
+    def findings(self, *codes: str) -> list[Finding]:
+        visible = {d.path for d in self.published}
+        return [f for f in self.analysis.findings if f.code in codes and f.path in visible]
+
+    # -- register ----------------------------------------------------------------------------
+
+    def register(self, page_url: str) -> str:
+        return render(
+            "records/register.html",
+            rows=self.rows(),
+            url=lambda doc: self.sitemap.doc_url(doc, page_url),
+            types=[t.value for t in DocType],
+            statuses=sorted({str(d.status) for d in self.published}),
+            owners=sorted({d.owner for d in self.published if d.owner}),
+            csv_url=get_relative_url("register.csv", page_url),
+            json_url=get_relative_url("register.json", page_url),
+        )
+
+    def register_csv(self) -> str:
+        rows = [row.as_dict() for row in self.rows()]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=REGISTER_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: _csv_safe(value) for key, value in row.items()})
+        return out.getvalue()
+
+    def register_json(self) -> str:
+        data = {
+            "generated": self.today.isoformat(),
+            "commit": self.analysis.history.state.commit,
+            "documents": [row.as_dict() for row in self.rows()],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    # -- hierarchy -----------------------------------------------------------------------------
+
+    def hierarchy(self, page_url: str) -> str:
+        visible = {id(d) for d in self.published if placement(d, self.settings) is not Placement.ARCHIVE}
+        placed: set[int] = set()
+        lines: list[dict[str, object]] = []
+        extra_edges: list[tuple[int, int]] = []
+        index_of: dict[int, int] = {}
+
+        def visit(start: Document) -> None:
+            stack = [(start, 0)]
+            while stack:
+                doc, depth = stack.pop()
+                if id(doc) in placed:
+                    continue
+                placed.add(id(doc))
+                index_of[id(doc)] = len(lines)
+                lines.append({"doc": doc, "depth": depth, "link": self.link(doc, page_url)})
+                children = [
+                    c for c in self.library.children_of(doc)
+                    if id(c) in visible and self.library.primary_parent(c) is doc and id(c) not in placed
+                ]
+                stack.extend((child, depth + 1) for child in reversed(children))
+
+        roots = [d for d in self.published if id(d) in visible and not self.library.parents_of(d)]
+        root = self.library.root_policy
+        if root is not None and id(root) in visible:
+            roots = [root] + [r for r in roots if r is not root]
+        for doc in roots:
+            visit(doc)
+        for doc in self.published:
+            if id(doc) in visible and id(doc) not in placed:
+                visit(doc)
+        for doc in self.published:
+            for parent in self.library.parents_of(doc):
+                if id(doc) in index_of and id(parent) in index_of and self.library.primary_parent(doc) is not parent:
+                    extra_edges.append((index_of[id(parent)], index_of[id(doc)]))
+        svg = _tree_svg(lines, extra_edges, self.library)
+        return render("records/hierarchy.html", lines=lines, svg=svg)
+
+    # -- coverage --------------------------------------------------------------------------
+
+    def clauses(self) -> tuple[str, list[dict[str, str]]]:
+        source = Path(self.settings.clauses) if self.settings.clauses else DEFAULT_CLAUSES
+        if not source.is_absolute():
+            source = self.settings.root / source
+        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+        clauses = [{"number": str(c["number"]), "title": str(c.get("title", ""))} for c in data.get("clauses", [])]
+        return str(data.get("standard", "")), clauses
+
+    def coverage(self, page_url: str) -> str:
+        standard, clauses = self.clauses()
+        numbers = [c["number"] for c in clauses]
+        claims: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.published:
+            if placement(doc, self.settings) is Placement.ARCHIVE:
+                continue
+            for clause in doc.clauses:
+                claims[clause].append(doc)
+        rows = []
+        for clause in clauses:
+            number = clause["number"]
+            heading = any(other.startswith(number + ".") for other in numbers)
+            docs = claims.get(number, [])
+            rows.append(
+                {
+                    "number": number,
+                    "title": clause["title"],
+                    "depth": number.count("."),
+                    "heading": heading,
+                    "docs": [self.link(d, page_url) for d in sorted(docs, key=lambda d: (d.doc_type.level, d.id or ""))],
+                    "gap": not heading and not docs,
+                }
+            )
+        leaves = [r for r in rows if not r["heading"]]
+        covered = [r for r in leaves if r["docs"]]
+        unknown = sorted(set(claims) - set(numbers))
+        return render(
+            "records/coverage.html",
+            standard=standard,
+            rows=rows,
+            covered=len(covered),
+            total=len(leaves),
+            gaps=[r for r in leaves if r["gap"]],
+            unknown=[(number, [self.link(d, page_url) for d in claims[number]]) for number in unknown],
+        )
+
+    # -- reviews -------------------------------------------------------------------------------
+
+    def reviews(self, page_url: str) -> str:
+        soon = self.today + timedelta(days=DUE_SOON_DAYS)
+        overdue, due = [], []
+        for row in self.rows():
+            if row.doc.status is not Status.APPROVED or row.next_review is None:
+                continue
+            if row.next_review < self.today:
+                overdue.append(row)
+            elif row.next_review <= soon:
+                due.append(row)
+        suspects = [(self.library.get(f.doc_id or ""), f) for f in self.findings("SMS306")]
+        # Unpublished drafts are listed too (without a link): owners need to see what waits.
+        drafts = [
+            d for d in self.library.documents
+            if d.status is Status.DRAFT and d.key
+            and (d.classification is not Classification.RESTRICTED or self.settings.include_restricted)
+        ]
+        return render(
+            "records/reviews.html",
+            overdue=sorted(overdue, key=lambda r: r.next_review),
+            due=sorted(due, key=lambda r: r.next_review),
+            suspects=[(self.link(d, page_url), f) for d, f in suspects if d is not None],
+            drafts=[self.link(d, page_url) | {"owner": d.owner} for d in drafts],
+            url=lambda doc: self.sitemap.doc_url(doc, page_url),
+            days=DUE_SOON_DAYS,
+            history=self.analysis.history.available,
+        )
+
+    # -- roles -----------------------------------------------------------------------------
+
+    def roles(self, page_url: str) -> str:
+        owns: dict[str, list[Document]] = defaultdict(list)
+        approves: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.published:
+            if doc.owner:
+                owns[doc.owner].append(doc)
+            if doc.approver:
+                approves[doc.approver].append(doc)
+        roles = sorted(set(owns) | set(approves), key=str.casefold)
+        return render(
+            "records/roles.html",
+            roles=[
+                {
+                    "name": role,
+                    "owns": [self.link(d, page_url) for d in owns.get(role, [])],
+                    "approves": [self.link(d, page_url) for d in approves.get(role, [])],
+                }
+                for role in roles
+            ],
+        )
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def change_items(self) -> list[dict[str, object]]:
+        items = []
+        for doc in self.published:
+            for entry in self.entries.get(doc.key or "", []):
+                commit = entry.head.commit
+                items.append(
+                    {
+                        "doc": doc,
+                        "entry": entry,
+                        "when": commit.committed if commit else None,
+                        "sort": commit.position if commit else 1 << 60,
+                    }
+                )
+        items.sort(key=lambda item: (item["sort"], item["doc"].id), reverse=True)  # type: ignore[index]
+        return items
+
+    def changes(self, page_url: str, feed_url: str) -> str:
+        items = self.change_items()[:200]
+        return render(
+            "records/changes.html",
+            items=items,
+            url=lambda doc: self.sitemap.doc_url(doc, page_url),
+            feed_url=feed_url,
+            history=self.analysis.history,
+        )
+
+    def atom(self, site_url: str) -> str:
+        items = self.change_items()[:50]
+        updated = items[0]["when"] if items and items[0]["when"] else datetime.combine(self.today, datetime.min.time())
+        return render(
+            "records/changes.xml",
+            items=items,
+            site_url=site_url.rstrip("/") + "/" if site_url else "",
+            doc_url=lambda doc: self.sitemap.doc_urls.get(doc.key or "", ""),
+            updated=updated,
+            site_name=self.settings.root.name,
+        )
+
+    # -- archive -------------------------------------------------------------------------------
+
+    def archive(self, page_url: str) -> str:
+        retired = [d for d in self.published if placement(d, self.settings) is Placement.ARCHIVE]
+        replaced_by = {
+            key.casefold(): doc for doc in self.published if doc.is_current for key in doc.supersedes
+        }
+        return render(
+            "records/archive.html",
+            docs=[
+                self.link(d, page_url) | {"version": d.version, "owner": d.owner, "replacement": (
+                    self.link(replaced_by[d.key], page_url) if d.key in replaced_by else None)}
+                for d in retired
+            ],
+        )
+
+    # -- assessment --------------------------------------------------------------------------
+
+    def assessment(self, page_url: str) -> str:
+        return render("records/assessment.html", items=assess(self, page_url))
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote stops that."""
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+
+
+def _tree_svg(lines: list[dict[str, object]], extra_edges: list[tuple[int, int]], library: Library) -> str:
+    """The hierarchy as an SVG drawn at build time: no script, no outside request."""
+    row, indent, width = 22, 26, 560
+    height = row * len(lines) + 10
+    parts = [
+        f'<svg class="sms-tree" role="img" aria-label="Diagram of the document hierarchy" '
+        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+    ]
+    colours = {DocType.POLICY: "#3f51b5", DocType.PROCESS: "#00897b", DocType.PROCEDURE: "#6d4c41"}
+    positions: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for index, line in enumerate(lines):
+        depth = int(line["depth"])  # type: ignore[arg-type]
+        x, y = 10 + depth * indent, 16 + index * row
+        positions.append((x, y))
+        del stack[depth:]
+        if depth and stack:
+            px, py = positions[stack[-1]]
+            parts.append(f'<path d="M{px + 5},{py + 5} V{y - 4} H{x - 2}" fill="none" stroke="#9e9e9e"/>')
+        stack.append(index)
+    for parent, child in extra_edges:
+        (px, py), (cx, cy) = positions[parent], positions[child]
+        parts.append(
+            f'<path d="M{width - 30},{py - 4} C{width - 10},{py} {width - 10},{cy} {width - 30},{cy - 4}" '
+            'fill="none" stroke="#bdbdbd" stroke-dasharray="3 3"/>'
+        )
+    for (x, y), line in zip(positions, lines, strict=True):
+        doc: Document = line["doc"]  # type: ignore[assignment]
+        colour = colours[doc.doc_type]
+        label = html.escape(f"{doc.id} {doc.title}")
+        link = line["link"]
+        url = html.escape(str(link["url"] or ""), quote=True)  # type: ignore[index]
+        parts.append(f'<a href="{url}"><rect x="{x - 4}" y="{y - 11}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 12}" y="{y - 2}" font-size="12" fill="currentColor">{label}</text></a>')
+    parts.append("</svg>")
+    return "".join(parts)
