@@ -298,6 +298,7 @@ def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
     blobs = sorted({change.new_blob for change in changes if change.new_blob})
     texts: dict[str, Revision] = {}
     for sha, raw in _read_blobs(toplevel, blobs):
+        pass
         text, _, _ = decode(raw)
         texts[sha] = revision_from_text(text or "", None, "", sha)
     history.commits = commits

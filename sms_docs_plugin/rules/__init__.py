@@ -7,13 +7,13 @@ from dataclasses import replace
 
 from ..codes import Severity
 from ..model import Finding
-from . import hierarchy, versioning
+from . import content, hierarchy, versioning
 from .context import RuleContext
 
 RuleFamily = Callable[[RuleContext], Iterable[Finding]]
 
 # Front-matter findings (SMS1xx) come from loading; these families run on the loaded library.
-FAMILIES: tuple[RuleFamily, ...] = (hierarchy.check, versioning.check)
+FAMILIES: tuple[RuleFamily, ...] = (hierarchy.check, versioning.check, content.check)
 
 
 def run_rules(ctx: RuleContext) -> list[Finding]:

@@ -1,0 +1,204 @@
+"""Content rules SMS401–SMS405: roles not names, no near-duplicates, templates followed,
+no links to obsolete documents, no raw HTML."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..library import Library
+from ..model import ID_PATTERN, Document, Finding, Status, make_finding
+from ..templates_catalog import normalise, required_sections
+from .context import RuleContext
+
+_INLINE_CODE = re.compile(r"`+[^`]*`+")
+_HTML_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?/?>|<!--")
+_AUTOLINK = re.compile(r"<(https?|mailto|ftp):[^>]*>", re.I)
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_ID_TOKEN = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
+_WORD = re.compile(r"[a-z0-9]+")
+SHINGLE = 5
+COMMON_SHINGLE_LIMIT = 50  # a shingle in more documents than this is boilerplate, not overlap
+
+
+def prose(doc: Document) -> Iterator[tuple[int, str]]:
+    """(file line number, text) of body lines outside fenced code, inline code removed."""
+    fenced = False
+    for offset, line in enumerate(doc.body.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield doc.body_line + offset, _INLINE_CODE.sub("", line)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    library = ctx.library
+    documents = [d for d in library.documents if d.key and library.get(d.id or "") is d]
+    names = _people(ctx)
+    templates = required_sections(ctx.settings)
+    for doc in documents:
+        if names is not None:
+            yield from _names(doc, names)
+        yield from _template(doc, templates[doc.doc_type])
+        if doc.status is Status.APPROVED:
+            yield from _references(ctx, doc)
+        if not ctx.settings.allow_html:
+            yield from _raw_html(doc)
+    yield from _near_duplicates(ctx, documents)
+
+
+def _people(ctx: RuleContext) -> re.Pattern[str] | None:
+    people = {name.strip() for name in ctx.settings.people if name.strip()}
+    if ctx.history is not None:
+        # Git authors with a first and a last name; a lone handle would match ordinary words.
+        people |= {c.author.strip() for c in ctx.history.commits if len(c.author.split()) >= 2}
+    if not people:
+        return None
+    alternatives = "|".join(re.escape(name) for name in sorted(people, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)({alternatives})(?!\w)")
+
+
+def _names(doc: Document, names: re.Pattern[str]) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for line, text in prose(doc):
+        for match in names.finditer(text):
+            name = match.group(1)
+            if name in seen:
+                continue
+            seen.add(name)
+            yield make_finding(
+                "SMS401",
+                doc.path,
+                line,
+                f"`{name}` names a person; write the role instead (for example `Incident Manager`), "
+                "so the document stays right when people change jobs",
+                doc.id,
+            )
+
+
+def _template(doc: Document, required: list[str]) -> Iterator[Finding]:
+    present = {normalise(heading) for _, heading in _headings(doc)}
+    missing = [section for section in required if normalise(section) not in present]
+    if missing:
+        listed = ", ".join(f"`## {section}`" for section in missing)
+        yield make_finding(
+            "SMS403",
+            doc.path,
+            doc.body_line,
+            f"the {doc.doc_type} template requires the section(s) {listed}; add them "
+            f"(see the {doc.doc_type} template, or start documents with `sms-docs new {doc.doc_type}`)",
+            doc.id,
+        )
+
+
+def _headings(doc: Document) -> Iterator[tuple[int, str]]:
+    for line, text in prose(doc):
+        if text.startswith("## "):
+            yield line, text[3:].strip().rstrip("#").strip()
+
+
+def _references(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
+    library = ctx.library
+    by_path = {d.path: d for d in library.documents}
+    prefixes = {d.id.split("-", 1)[0] for d in library.documents if d.id}
+    folder = posixpath.dirname(doc.path)
+    reported: set[str] = set()
+    for line, text in prose(doc):
+        for match in _LINK.finditer(text):
+            target = match.group(1).split("#", 1)[0]
+            if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+                continue
+            other = by_path.get(posixpath.normpath(posixpath.join(folder, target)))
+            if other is not None and other is not doc:
+                yield from _judge(library, doc, other, other.id or target, line, reported)
+        for match in _ID_TOKEN.finditer(text):
+            token = match.group(1)
+            if token.split("-", 1)[0] not in prefixes or not ID_PATTERN.match(token) or token == doc.id:
+                continue
+            other = library.get(token)
+            if other is None:
+                if token not in reported:
+                    reported.add(token)
+                    yield make_finding(
+                        "SMS404",
+                        doc.path,
+                        line,
+                        f"refers to `{token}`, which is not a document of the library; correct the id or remove the reference",
+                        doc.id,
+                    )
+                continue
+            yield from _judge(library, doc, other, token, line, reported)
+
+
+def _judge(
+    library: Library, doc: Document, other: Document, shown: str, line: int, reported: set[str]
+) -> Iterator[Finding]:
+    if other.status not in (Status.RETIRED, Status.DRAFT) or shown in reported:
+        return
+    reported.add(shown)
+    state = "retired (obsolete)" if other.status is Status.RETIRED else "a draft, not approved"
+    successors = [d.id for d in library.documents if d.is_current and other.key in {s.casefold() for s in d.supersedes}]
+    instead = f"refer to {', '.join(str(s) for s in successors)}, which supersedes it" if successors else (
+        "refer to the current document instead"
+    )
+    yield make_finding("SMS404", doc.path, line, f"refers to {shown}, which is {state}; {instead}", doc.id)
+
+
+def _raw_html(doc: Document) -> Iterator[Finding]:
+    count = 0
+    for line, text in prose(doc):
+        match = _HTML_TAG.search(_AUTOLINK.sub("", text))
+        if match:
+            count += 1
+            if count <= 3:
+                yield make_finding(
+                    "SMS405",
+                    doc.path,
+                    line,
+                    f"raw HTML `{match.group(0)[:40]}` in a controlled document; write it in Markdown "
+                    "(or set `allow_html: true` in mkdocs.yml if your library needs HTML)",
+                    doc.id,
+                )
+
+
+def _near_duplicates(ctx: RuleContext, documents: list[Document]) -> Iterator[Finding]:
+    """Overlap of 5-word shingles; candidate pairs come from an inverted index of a
+    deterministic sample of shingles, so the cost grows with the text, not with pairs."""
+    vocabulary: dict[str, int] = {}
+    shingles: list[frozenset[int]] = []
+    for doc in documents:
+        words = [vocabulary.setdefault(w, len(vocabulary)) for w in _WORD.findall(doc.body.lower())]
+        # Tuples of ints hash the same in every run, unlike strings.
+        grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
+        shingles.append(frozenset(hash(g) for g in grams))
+    index: dict[int, list[int]] = defaultdict(list)
+    for number, grams in enumerate(shingles):
+        for gram in grams:
+            if gram % 8 == 0:
+                index[gram].append(number)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for holders in index.values():
+        if len(holders) < 2 or len(holders) > COMMON_SHINGLE_LIMIT:
+            continue
+        for i, first in enumerate(holders):
+            for second in holders[i + 1 :]:
+                shared[(first, second)] += 1
+    threshold = ctx.settings.duplicate_threshold
+    for (first, second), count in sorted(shared.items()):
+        smaller = min(len(shingles[first]), len(shingles[second]))
+        if smaller == 0 or count * 8 < smaller * threshold * 0.5:
+            continue
+        overlap = len(shingles[first] & shingles[second]) / smaller
+        if overlap >= threshold:
+            one, other = documents[first], documents[second]
+            yield make_finding(
+                "SMS402",
+                other.path,
+                other.body_line,
+                f"{round(overlap * 100)}% of this text is also in {one.id} ({one.path}); merge the two "
+                "documents, or keep the shared part in one and refer to it from the other",
+                other.id,
+            )
