@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .analysis import analyse
+from .analysis import Analysis, analyse
+from .authoring import AuthoringError, plan_new
+from .codeowners import codeowners
+from .history import HistoryError, read_history
+from .library import load_library
+from .model import DocType
+from .schema import front_matter_schema
+from .site.links import SiteMap
+from .site.records import Records
+from .site.versions import document_lineage, version_entries
 from .codes import Severity
 from .report import format_github, format_json, format_text
 from .rules import failing
@@ -39,11 +49,33 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.set_defaults(handler=_check)
+
+    new = commands.add_parser("new", help="start a new draft from its type's template, with the next free id")
+    new.add_argument("type", choices=[t.value for t in DocType], metavar="TYPE", help="policy, process or procedure")
+    new.add_argument("--title", required=True)
+    new.add_argument("--parent", action="append", default=[], metavar="ID", help="a parent id (repeatable)")
+    new.add_argument("--owner", metavar="ROLE", help="the accountable role (default: the parent's owner)")
+    new.set_defaults(handler=_new)
+
+    register = commands.add_parser("register", help="the register of controlled documents on stdout")
+    register.add_argument("--format", choices=("csv", "json"), default="csv")
+    register.set_defaults(handler=_register)
+
+    history = commands.add_parser("history", help="the version history of one document")
+    history.add_argument("id", metavar="ID")
+    history.set_defaults(handler=_history)
+
+    schema = commands.add_parser("schema", help="the JSON Schema of the front matter, for editors")
+    schema.set_defaults(handler=_schema)
+
+    owners = commands.add_parser("codeowners", help="write a CODEOWNERS file from the roles' teams")
+    owners.add_argument("--output", default=".github/CODEOWNERS", help="file to write, or - for stdout")
+    owners.set_defaults(handler=_codeowners)
     return parser
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    analysis = analyse(settings, base_ref=args.base)
+    analysis = _analyse(settings, base_ref=args.base)
     findings = analysis.findings
     if args.format == "json":
         print(format_json(findings, len(analysis.library.documents)))
@@ -64,3 +96,81 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _analyse(settings: Settings, base_ref: str | None = None) -> Analysis:
+    try:
+        return analyse(settings, base_ref=base_ref)
+    except HistoryError as exc:
+        raise SetupError(str(exc)) from exc
+
+
+def _new(args: argparse.Namespace, settings: Settings) -> int:
+    library = load_library(settings)
+    history = read_history(settings.root, settings.library.values()) if settings.root.exists() else None
+    try:
+        planned = plan_new(library, history, DocType(args.type), args.title, args.parent, args.owner)
+    except AuthoringError as exc:
+        raise SetupError(str(exc)) from exc
+    planned.path.parent.mkdir(parents=True, exist_ok=True)
+    if planned.path.exists():
+        raise SetupError(f"{planned.path} already exists")
+    planned.path.write_text(planned.text, encoding="utf-8")
+    print(f"{planned.id} {planned.path.relative_to(settings.root).as_posix()}")
+    return EXIT_CLEAN
+
+
+def _register(args: argparse.Namespace, settings: Settings) -> int:
+    records = Records(_analyse(settings), SiteMap(), {})
+    sys.stdout.write(records.register_csv() if args.format == "csv" else records.register_json() + "\n")
+    return EXIT_CLEAN
+
+
+def _history(args: argparse.Namespace, settings: Settings) -> int:
+    analysis = _analyse(settings)
+    doc = analysis.library.get(args.id)
+    if doc is None:
+        raise SetupError(f"no document with id {args.id}")
+    if not analysis.history.available:
+        print(f"{doc.id} {doc.title}: version {doc.version}")
+        for notice in analysis.history.notices:
+            print(notice)
+        return EXIT_CLEAN
+    entries = version_entries(doc, document_lineage(analysis.history, doc), publish_past=False)
+    print(f"{doc.id} {doc.title} ({doc.path})")
+    for notice in analysis.history.notices:
+        print(f"  note: {notice}")
+    for entry in reversed(entries):
+        current = " (current)" if entry.is_current else ""
+        print(f"\nversion {entry.number}{current}  approved {entry.field('approved') or '-'}"
+              f" by {entry.field('approver') or '-'}  status {entry.head.status or '-'}")
+        print(f"  change: {entry.field('change') or ('first version' if entry.index == 0 else '-')}")
+        print(f"  authors: {entry.authors}")
+        for revision in entry.record.revisions:
+            when = revision.commit.committed.date().isoformat() if revision.commit else "-"
+            subject = revision.commit.subject if revision.commit else "changes not yet committed"
+            flag = f"  [irregular: {revision.irregular}]" if revision.irregular else ""
+            print(f"  {revision.label:<12} {when}  {subject}{flag}")
+        for revision in entry.record.reviews:
+            when = revision.commit.committed.date().isoformat() if revision.commit else "-"
+            print(f"  {revision.label:<12} {when}  reviewed, no change")
+    return EXIT_CLEAN
+
+
+def _schema(args: argparse.Namespace, settings: Settings) -> int:
+    print(json.dumps(front_matter_schema(), indent=2))
+    return EXIT_CLEAN
+
+
+def _codeowners(args: argparse.Namespace, settings: Settings) -> int:
+    text, missing = codeowners(load_library(settings))
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        target = settings.root / args.output
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target.relative_to(settings.root).as_posix()}")
+    if missing:
+        print(f"roles without a team in `teams`: {', '.join(missing)}", file=sys.stderr)
+    return EXIT_CLEAN

@@ -187,9 +187,14 @@ class LibraryHistory:
     state: SourceState
     commits: list[Commit] = field(default_factory=list)
     documents: dict[str, DocHistory] = field(default_factory=dict)  # current path -> history
+    removed: list[DocHistory] = field(default_factory=list)  # deleted from the library
     notices: list[str] = field(default_factory=list)
     available: bool = False
     _blobs: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def all_lineages(self) -> list[DocHistory]:
+        """Every document ever in the library, deleted ones included."""
+        return list(self.documents.values()) + self.removed
 
     def for_path(self, path: str) -> DocHistory | None:
         return self.documents.get(path)
@@ -298,11 +303,11 @@ def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
     blobs = sorted({change.new_blob for change in changes if change.new_blob})
     texts: dict[str, Revision] = {}
     for sha, raw in _read_blobs(toplevel, blobs):
-        pass
+        history._blobs[sha] = raw  # kept: past versions and diffs read them without another git call
         text, _, _ = decode(raw)
         texts[sha] = revision_from_text(text or "", None, "", sha)
     history.commits = commits
-    history.documents = _lineages(changes, texts, prefix)
+    history.documents, history.removed = _lineages(changes, texts, prefix)
     history.available = True
     if state.shallow:
         oldest = commits[0].committed.date().isoformat() if commits else "unknown"
@@ -444,7 +449,9 @@ def _read_blobs(toplevel: Path, shas: list[str]) -> Iterator[tuple[str, bytes]]:
     process.wait()
 
 
-def _lineages(changes: list[_Change], texts: dict[str, Revision], prefix: str) -> dict[str, DocHistory]:
+def _lineages(
+    changes: list[_Change], texts: dict[str, Revision], prefix: str
+) -> tuple[dict[str, DocHistory], list[DocHistory]]:
     """Follow each file through adds, edits, renames and deletes to its current path."""
     live: dict[str, DocHistory] = {}
     gone: list[DocHistory] = []
@@ -489,7 +496,7 @@ def _lineages(changes: list[_Change], texts: dict[str, Revision], prefix: str) -
         current = path[len(prefix):] if path.startswith(prefix) else path
         lineage.path = current
         result[current] = lineage
-    return result
+    return result, gone
 
 
 def _doc_id(lineage: DocHistory) -> str:
