@@ -94,10 +94,6 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FINDINGS if failing(findings, args.strict) else EXIT_CLEAN
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _analyse(settings: Settings, base_ref: str | None = None) -> Analysis:
     try:
         return analyse(settings, base_ref=base_ref)
@@ -174,3 +170,7 @@ def _codeowners(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         print(f"roles without a team in `teams`: {', '.join(missing)}", file=sys.stderr)
     return EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    sys.exit(main())
