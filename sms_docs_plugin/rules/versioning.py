@@ -112,7 +112,9 @@ def _order(ctx: RuleContext, doc: Document, records: list[VersionRecord]) -> Ite
         for revision in record.irregular:
             if revision.commit is None or (reference is not None and revision.commit.sha in reference):
                 continue  # uncommitted or pull-request changes are SMS301's to judge
-            superseded = index < len(records) - 1
+            # Superseded: a later version exists, or this edit was folded into the new version
+            # that followed it (its own number is not the number of the version it sits in).
+            superseded = index < len(records) - 1 or revision.version != record.version
             finding = make_finding(
                 "SMS302",
                 doc.path,
@@ -149,6 +151,17 @@ def _new_version(doc: Document, records: list[VersionRecord]) -> Iterator[Findin
             f"`change` is copied unchanged from version {previous.version}; say why version {doc.version} exists",
             doc.id,
         )
+    if doc.status is Status.APPROVED:
+        for name in ("approver", "approved"):
+            if not getattr(doc, name):
+                yield make_finding(
+                    "SMS303",
+                    doc.path,
+                    doc.line("version"),
+                    f"version {doc.version} is a new approved version but has no `{name}`; record "
+                    + ("the role that authorized it" if name == "approver" else "the date it was approved"),
+                    doc.id,
+                )
     before = previous.field_text("approved")
     if doc.approved and before and doc.approved.isoformat() < before:
         yield make_finding(
