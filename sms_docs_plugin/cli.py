@@ -11,18 +11,18 @@ from pathlib import Path
 from .analysis import Analysis, analyse
 from .authoring import AuthoringError, plan_new
 from .codeowners import codeowners
+from .codes import Severity
 from .history import HistoryError, read_history
 from .library import load_library
 from .model import DocType
+from .report import format_github, format_json, format_text
+from .rules import failing
 from .schema import front_matter_schema
+from .settings import Settings
+from .settings_loader import SetupError, load_settings
 from .site.links import SiteMap
 from .site.records import Records
 from .site.versions import document_lineage, version_entries
-from .codes import Severity
-from .report import format_github, format_json, format_text
-from .rules import failing
-from .settings import Settings
-from .settings_loader import SetupError, load_settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_SETUP = 0, 1, 2
 

@@ -105,15 +105,17 @@ def load_document(raw: bytes, path: str, abs_path: Path, folder_type: DocType) -
         ]
     parsed = split(text)
     if parsed.front_matter is None:
-        return None, [
-            make_finding(
-                "SMS101",
-                path,
-                1,
-                "no front matter: start the file with a line `---`, the YAML fields "
-                "(id, type, title, version, status, owner ...), and a closing `---`",
+        if _FENCE.match(text.split("\n", 1)[0]):
+            message = (
+                "the front matter opened by `---` on line 1 is never closed; "
+                "end the YAML fields with a line `---` before the body"
             )
-        ]
+        else:
+            message = (
+                "no front matter: start the file with a line `---`, the YAML fields "
+                "(id, type, title, version, status, owner ...), and a closing `---`"
+            )
+        return None, [make_finding("SMS101", path, 1, message)]
     return _FieldReader(parsed, raw, path, abs_path, folder_type).read()
 
 

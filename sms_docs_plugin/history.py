@@ -8,6 +8,8 @@ pass. Nothing here runs git once per file.
 from __future__ import annotations
 
 import hashlib
+import marshal
+import os
 import re
 import subprocess
 import threading
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .frontmatter import decode, split
+import yaml
+
+from .frontmatter import decode
 from .gitrepo import SourceState, source_state
 from .model import Document, Version
 
@@ -24,6 +28,11 @@ _RECORD = "\x1e"
 _UNIT = "\x1f"
 _FORMAT = _RECORD + _UNIT.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + _UNIT
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)$")
+_FENCE_BYTES = re.compile(rb"---[ \t]*\n")
+_CLOSING_BYTES = re.compile(rb"^(?:---|\.\.\.)[ \t]*$", re.M)
+_CACHE_FILE = "sms-docs/blobs-v2.marshal"
+# The fields history needs; the rest of an old version is read with its full text when shown.
+KEPT_FIELDS = ("id", "version", "status", "title", "owner", "approver", "approved", "effective", "review", "change")
 
 
 class HistoryError(Exception):
@@ -190,7 +199,7 @@ class LibraryHistory:
     removed: list[DocHistory] = field(default_factory=list)  # deleted from the library
     notices: list[str] = field(default_factory=list)
     available: bool = False
-    _blobs: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def all_lineages(self) -> list[DocHistory]:
         """Every document ever in the library, deleted ones included."""
@@ -208,25 +217,52 @@ class LibraryHistory:
                 return lineage
         return None
 
+    def prefetch(self, revisions: Iterable[Revision]) -> None:
+        """Read the full texts of many revisions in one batch (past versions and diffs)."""
+        wanted = [r.blob for r in revisions if r.commit is not None and r.blob not in self._texts]
+        for sha, raw in _read_blobs(self.root, list(dict.fromkeys(wanted))):
+            text, _, _ = decode(raw)
+            self._texts[sha] = text or ""
+
     def text_of(self, revision: Revision) -> str:
-        """The full text of a revision, read on demand (past versions, diffs)."""
-        raw = self._blobs.get(revision.blob)
-        if raw is None:
-            raw = dict(_read_blobs(self.root, [revision.blob])).get(revision.blob, b"")
-        text, _, _ = decode(raw)
-        return text or ""
+        """The full text of a revision: prefetched, or read on demand."""
+        if revision.blob not in self._texts:
+            self.prefetch([revision])
+        return self._texts.get(revision.blob, "")
+
+
+def parse_blob(raw: bytes) -> tuple[tuple[str, ...], str]:
+    """Fields and content key of a document's bytes, as fast as Python allows: only the
+    front matter is decoded; the body is hashed as bytes."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    match = _FENCE_BYTES.match(raw)
+    closing = _CLOSING_BYTES.search(raw, match.end()) if match else None
+    if closing is None:
+        return _EMPTY, hashlib.sha1(raw).hexdigest()
+    front = raw[match.end() : closing.start()].decode("utf-8", "surrogateescape")  # type: ignore[union-attr]
+    kept = "\n".join(line for line in front.split("\n") if not line.startswith("review:"))
+    digest = hashlib.sha1(kept.encode("utf-8", "surrogateescape"))
+    digest.update(b"\n---\n")
+    digest.update(raw[closing.end() + 1 :])
+    fields = scan_fields(front)
+    return tuple(_text(fields.get(name)) for name in KEPT_FIELDS), digest.hexdigest()
+
+
+_EMPTY = ("",) * len(KEPT_FIELDS)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
 def content_key(text: str) -> str:
     """Hash of a document without its `review` line: equal keys mean a review-only change."""
-    parsed = split(text)
-    if parsed.front_matter is None:
-        kept = text
-    else:
-        kept = "\n".join(
-            line for line in parsed.front_matter.split("\n") if not line.startswith("review:")
-        ) + "\n---\n" + parsed.body
-    return hashlib.sha1(kept.encode("utf-8", "surrogateescape")).hexdigest()
+    return parse_blob(text.encode("utf-8", "surrogateescape"))[1]
 
 
 def scan_fields(front_matter: str) -> dict[str, object]:
@@ -265,7 +301,16 @@ def scan_fields(front_matter: str) -> dict[str, object]:
 
 
 def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")  # YAML single quotes escape a quote by doubling it
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        if "\\" in value:  # backslash escapes (\" \\ \n ...): let YAML decode them, as the loader does
+            try:
+                loaded = yaml.safe_load(value)
+            except yaml.YAMLError:
+                loaded = None
+            if isinstance(loaded, str):
+                return loaded
         return value[1:-1]
     if " #" in value:
         value = value.split(" #", 1)[0].rstrip()
@@ -273,9 +318,8 @@ def _unquote(value: str) -> str:
 
 
 def revision_from_text(text: str, commit: Commit | None, path: str, blob: str) -> Revision:
-    parsed = split(text)
-    fields = scan_fields(parsed.front_matter) if parsed.front_matter is not None else {}
-    return Revision(commit=commit, path=path, blob=blob, fields=fields, content_key=content_key(text))
+    values, key = parse_blob(text.encode("utf-8", "surrogateescape"))
+    return Revision(commit=commit, path=path, blob=blob, fields=dict(zip(KEPT_FIELDS, values, strict=True)), content_key=key)
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,7 +335,7 @@ def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
     history = LibraryHistory(root=root, state=state, notices=list(state.notices))
     if state.commit is None:
         return history
-    toplevel = _toplevel(root)
+    toplevel, git_dir = _toplevel(root)
     key = (str(toplevel), state.commit, folders)
     cached = _CACHE.get(key)
     if cached is not None:
@@ -300,14 +344,14 @@ def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
     prefix = "" if prefix == "." else prefix + "/"
     pathspecs = [prefix + folder for folder in folders]
     commits, changes = _log(toplevel, pathspecs)
-    blobs = sorted({change.new_blob for change in changes if change.new_blob})
-    texts: dict[str, Revision] = {}
-    for sha, raw in _read_blobs(toplevel, blobs):
-        history._blobs[sha] = raw  # kept: past versions and diffs read them without another git call
-        text, _, _ = decode(raw)
-        texts[sha] = revision_from_text(text or "", None, "", sha)
+    parsed = _BlobCache(git_dir)
+    missing = [sha for sha in dict.fromkeys(c.new_blob for c in changes if c.new_blob) if sha not in parsed.entries]
+    for sha, raw in _read_blobs(toplevel, missing):
+        parsed.entries[sha] = parse_blob(raw)
+    if missing:
+        parsed.save()
     history.commits = commits
-    history.documents, history.removed = _lineages(changes, texts, prefix)
+    history.documents, history.removed = _lineages(changes, parsed.entries, prefix)
     history.available = True
     if state.shallow:
         oldest = commits[0].committed.date().isoformat() if commits else "unknown"
@@ -340,13 +384,42 @@ def _git(toplevel: Path, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _toplevel(root: Path) -> Path:
+def _toplevel(root: Path) -> tuple[Path, Path]:
+    """The work tree's top folder and the repository's git folder."""
     result = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+        ["git", "-C", str(root), "rev-parse", "--show-toplevel", "--git-common-dir"], capture_output=True, text=True
     )
     if result.returncode != 0:
         raise HistoryError(_explain(result.stderr))
-    return Path(result.stdout.strip()).resolve()
+    top, git_dir = result.stdout.strip().split("\n")[:2]
+    toplevel = Path(top).resolve()
+    return toplevel, (toplevel / git_dir).resolve() if not Path(git_dir).is_absolute() else Path(git_dir)
+
+
+class _BlobCache:
+    """Parsed blobs by id, kept in the git folder between runs: a blob never changes, so an
+    entry never goes stale, and a rebuild reads only the blobs new commits added."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self.path = git_dir / _CACHE_FILE
+        self.entries: dict[str, tuple[tuple[str, ...], str]] = {}
+        try:
+            with self.path.open("rb") as stream:
+                loaded = marshal.load(stream)
+            if isinstance(loaded, dict):
+                self.entries = loaded
+        except (OSError, EOFError, ValueError, TypeError):
+            self.entries = {}
+
+    def save(self) -> None:
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            temporary = self.path.with_suffix(f".tmp{os.getpid()}")
+            with temporary.open("wb") as stream:
+                marshal.dump(self.entries, stream)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a read-only repository still builds; it just reads every blob each time
 
 
 def _explain(stderr: str) -> str:
@@ -450,7 +523,7 @@ def _read_blobs(toplevel: Path, shas: list[str]) -> Iterator[tuple[str, bytes]]:
 
 
 def _lineages(
-    changes: list[_Change], texts: dict[str, Revision], prefix: str
+    changes: list[_Change], parsed: dict[str, tuple[tuple[str, ...], str]], prefix: str
 ) -> tuple[dict[str, DocHistory], list[DocHistory]]:
     """Follow each file through adds, edits, renames and deletes to its current path."""
     live: dict[str, DocHistory] = {}
@@ -478,17 +551,16 @@ def _lineages(
             elif change.status in "MT" and change.new_path in live:
                 lineage = live[change.new_path]
             else:
-                base = texts.get(change.new_blob)
+                base_values = parsed.get(change.new_blob, (_EMPTY, ""))[0]
                 # A file deleted and re-added with the same id in one commit is a move git missed.
-                lineage = deleted_here.pop(str(base.fields.get("id")) if base else "", None) or DocHistory(change.new_path)
+                lineage = deleted_here.pop(base_values[0], None) or DocHistory(change.new_path)
                 if lineage in gone:
                     gone.remove(lineage)
                     lineage.deleted = False
             lineage.path = change.new_path
             live[change.new_path] = lineage
-            template = texts.get(change.new_blob)
-            fields = template.fields if template else {}
-            key = template.content_key if template else change.new_blob
+            values, key = parsed.get(change.new_blob, (_EMPTY, change.new_blob))
+            fields = dict(zip(KEPT_FIELDS, values, strict=True))
             path = change.new_path[len(prefix):] if change.new_path.startswith(prefix) else change.new_path
             lineage.revisions.append(Revision(change.commit, path, change.new_blob, fields, key))
     result = {}

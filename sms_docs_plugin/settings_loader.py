@@ -24,22 +24,29 @@ def load_settings(config_file: Path) -> Settings:
             data = yaml_load(stream) or {}
     except Exception as exc:  # noqa: BLE001 - any YAML or tag error is a setup error for the author
         raise SetupError(f"{config_file} cannot be read: {exc}") from exc
-    options = _plugin_options(data.get("plugins") if isinstance(data, dict) else None)
+    if not isinstance(data, dict):
+        raise SetupError(f"{config_file} must be a mapping of settings such as `site_name: ...`")
+    options = _plugin_options(data.get("plugins"))
+    if not isinstance(options, dict):
+        raise SetupError(f"{config_file}: the sms-docs options must be a mapping such as `severity: {{SMS208: error}}`")
     config = SmsDocsConfig(config_file_path=str(config_file))
     config.load_dict(options)
-    failed, _ = config.validate()
+    try:
+        failed, _ = config.validate()
+    except Exception as exc:  # noqa: BLE001 - an option of the wrong shape must not end in a traceback
+        raise SetupError(f"{config_file}: invalid sms-docs options: {exc}") from exc
     if failed:
         problems = "; ".join(f"{key}: {error}" for key, error in failed)
         raise SetupError(f"{config_file}: invalid sms-docs options: {problems}")
     return config.to_settings(config_file.resolve().parent)
 
 
-def _plugin_options(plugins: object) -> dict:
+def _plugin_options(plugins: object) -> object:
     """The options of our entry in `plugins`, which MkDocs allows as a list or a mapping."""
     entries = plugins.items() if isinstance(plugins, dict) else [
         next(iter(item.items())) if isinstance(item, dict) else (item, {}) for item in (plugins or [])
     ]
     for name, options in entries:
         if name in PLUGIN_NAMES:
-            return dict(options or {})
+            return {} if options is None else options
     return {}

@@ -24,8 +24,8 @@ from ..library import Library
 from ..model import Classification, DocType, Document, Finding, Status
 from ..publication import Placement, placement
 from ..settings import Settings
-from .links import SiteMap
 from .assessment import assess
+from .links import SiteMap
 from .render import render
 from .versions import VersionEntry
 
@@ -351,7 +351,7 @@ def _tree_svg(lines: list[dict[str, object]], extra_edges: list[tuple[int, int]]
             parts.append(f'<path d="M{px + 5},{py + 5} V{y - 4} H{x - 2}" fill="none" stroke="#9e9e9e"/>')
         stack.append(index)
     for parent, child in extra_edges:
-        (px, py), (cx, cy) = positions[parent], positions[child]
+        py, cy = positions[parent][1], positions[child][1]
         parts.append(
             f'<path d="M{width - 30},{py - 4} C{width - 10},{py} {width - 10},{cy} {width - 30},{cy - 4}" '
             'fill="none" stroke="#bdbdbd" stroke-dasharray="3 3"/>'
