@@ -224,6 +224,9 @@ class LibraryHistory:
             text, _, _ = decode(raw)
             self._texts[sha] = text or ""
 
+    def forget_texts(self) -> None:
+        self._texts.clear()
+
     def text_of(self, revision: Revision) -> str:
         """The full text of a revision: prefetched, or read on demand."""
         if revision.blob not in self._texts:

@@ -133,6 +133,8 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
     # Last, after the search plugin has written its index into the staging folder.
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.plan is not None
+        self.plan.write_history_pages(config)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.staging is None:
             return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -21,18 +22,12 @@ from ..frontmatter import without_title
 from ..model import Document
 from ..publication import Placement, placement
 from .document import Banner, DocumentView, Link
+from .history_pages import CONTENT_END, CONTENT_START, HistoryJob, HistoryPageWriter
 from .links import SiteMap
 from .navigation import library_navigation
 from .records import Records
 from .render import render
-from .versions import (
-    VersionEntry,
-    document_lineage,
-    history_src_uri,
-    in_force_before,
-    past_version_markdown,
-    version_entries,
-)
+from .versions import VersionEntry, document_lineage, history_src_uri, in_force_before, version_entries
 
 
 @dataclass
@@ -53,6 +48,7 @@ class SitePlan:
     docs: dict[str, Document] = field(default_factory=dict)  # src_uri -> published document
     generated: dict[str, GeneratedPage] = field(default_factory=dict)
     entries: dict[str, list[VersionEntry]] = field(default_factory=dict)  # doc key -> versions
+    dest_paths: dict[str, str] = field(default_factory=dict)  # source path -> file written in the site
 
     @property
     def settings(self):  # noqa: ANN201
@@ -71,11 +67,14 @@ class SitePlan:
             file = File(doc.path, root, config.site_dir, config.use_directory_urls, inclusion=inclusion)
             files.append(file)
             self.docs[file.src_uri] = doc
+            self.dest_paths[file.src_uri] = file.dest_uri
             if doc.key:
                 self.sitemap.doc_urls[doc.key] = file.url
         for asset in library.assets:
-            files.append(File(asset, root, config.site_dir, config.use_directory_urls))
-        self._plan_history()
+            file = File(asset, root, config.site_dir, config.use_directory_urls)
+            files.append(file)
+            self.dest_paths[asset] = file.dest_uri
+        self._plan_history(config)
         records = Records(self.analysis, self.sitemap, self.entries)
         self._plan_records(records)
         for name, content in (
@@ -90,30 +89,46 @@ class SitePlan:
             files.append(file)
             self.sitemap.page_urls[page.src_uri] = file.url
 
-    def _plan_history(self) -> None:
+    def _plan_history(self, config: MkDocsConfig) -> None:
+        """Where each document's history page and past versions go; they are written later,
+        from the built document page (see history_pages)."""
         history = self.analysis.history
         if not history.available:
             return
-        existing = set(self.docs)
-        for uri, doc in list(self.docs.items()):
-            lineage = document_lineage(history, doc)
-            entries = version_entries(doc, lineage, self.settings.past_versions)
+        for doc in self.docs.values():
+            entries = version_entries(doc, document_lineage(history, doc), self.settings.past_versions)
             if not doc.key or not entries:
                 continue
             self.entries[doc.key] = entries
-            history_uri = history_src_uri(doc)
-            self.generated[history_uri] = GeneratedPage(
-                history_uri, f"{doc.display_title} — version history", self._history_page(doc, uri, history_uri)
+            for src_uri in [history_src_uri(doc)] + [e.src_uri for e in entries if e.src_uri]:
+                virtual = File(src_uri, None, config.site_dir, config.use_directory_urls)
+                self.sitemap.page_urls[src_uri] = virtual.url
+                self.dest_paths[src_uri] = virtual.dest_uri
+            for entry in entries:
+                entry.url_path = self.dest_paths.get(entry.src_uri or "")
+
+    def history_jobs(self, site_dir: Path) -> list[HistoryJob]:
+        jobs = []
+        for uri, doc in self.docs.items():
+            entries = self.entries.get(doc.key or "")
+            if not entries:
+                continue
+            doc_path = self.dest_paths[uri]
+            jobs.append(
+                HistoryJob(doc, site_dir / doc_path, doc_path, self.dest_paths[history_src_uri(doc)], entries)
             )
-            for index, entry in enumerate(entries):
-                if entry.src_uri is None:
-                    continue
-                previous = entries[index - 1] if index else None
-                self.generated[entry.src_uri] = GeneratedPage(
-                    entry.src_uri,
-                    f"{doc.id} version {entry.number} (superseded)",
-                    self._version_page(doc, uri, history_uri, entry, previous, existing),
-                )
+        return jobs
+
+    def write_history_pages(self, config: MkDocsConfig) -> int:
+        """Every document's history page and past versions, in the site being built."""
+        writer = HistoryPageWriter(
+            self.analysis.history,
+            Path(config.site_dir),
+            config.site_name,
+            (list(config.markdown_extensions), dict(config.mdx_configs)),
+            self.dest_paths.get,
+        )
+        return writer.write_all(self.history_jobs(Path(config.site_dir)))
 
     def _plan_records(self, records: Records) -> None:
         def page(name: str, title: str, make: Callable[[str], str]) -> None:
@@ -164,7 +179,8 @@ class SitePlan:
         view = DocumentView(doc, self.analysis.library, self.sitemap, page_url, self.analysis.today)
         view.extra_banners = self._history_banners(doc, page_url)
         view.history_url = self._url(history_src_uri(doc), page_url)
-        return view.header_html() + content + view.footer_html() + self._history_sheet(doc, page_url)
+        page = view.header_html() + content + view.footer_html() + self._history_sheet(doc, page_url)
+        return CONTENT_START + page + CONTENT_END
 
     def _history_banners(self, doc: Document, page_url: str) -> list[Banner]:
         banners = []
@@ -207,41 +223,6 @@ class SitePlan:
             notice=notice,
             history_url=self._url(history_src_uri(doc), page_url) or "",
         )
-
-    def _history_page(self, doc: Document, doc_uri: str, history_uri: str) -> Callable[[str], str]:
-        def markdown(page_url: str) -> str:
-            return render(
-                "history_page.html",
-                doc=doc,
-                entries=self._entries_with_urls(doc, page_url),
-                doc_url=self.sitemap.doc_url(doc, page_url) or "",
-                notices=self.analysis.history.notices,
-            )
-
-        return markdown
-
-    def _version_page(
-        self,
-        doc: Document,
-        doc_uri: str,
-        history_uri: str,
-        entry: VersionEntry,
-        previous: VersionEntry | None,
-        existing: set[str],
-    ) -> Callable[[str], str]:
-        def markdown(page_url: str) -> str:
-            return past_version_markdown(
-                doc,
-                entry,
-                previous,
-                self.analysis.history,
-                current_url=self.sitemap.doc_url(doc, page_url) or "",
-                history_url=self._url(history_uri, page_url) or "",
-                previous_url=self._url(previous.src_uri, page_url) if previous else None,
-                exists=existing,
-            )
-
-        return markdown
 
     # -- navigation ----------------------------------------------------------------------------
 

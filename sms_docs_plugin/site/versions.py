@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..frontmatter import split, without_title
 from ..history import DocHistory, LibraryHistory, Revision, VersionRecord, with_working_tree
 from ..model import Document
-from .diff import body_diff_html, field_changes
-from .render import render
 
 
 @dataclass
@@ -23,6 +19,7 @@ class VersionEntry:
     is_current: bool
     src_uri: str | None  # the page of this version; None for the current one (the document page)
     url: str | None = None  # relative to the page being rendered; set by that page
+    url_path: str | None = None  # where its page is written in the site, e.g. a/b.v1.0/index.html
 
     @property
     def number(self) -> str:
@@ -87,52 +84,3 @@ def in_force_before(entries: list[VersionEntry], today: date) -> VersionEntry | 
         if entry.head.status == "approved" and (not effective or effective <= today.isoformat()):
             return entry
     return None
-
-
-_LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
-
-
-def relink(body: str, doc_path: str, exists: set[str]) -> str:
-    """Old versions may link to documents that are gone: keep links that still resolve, unlink the rest."""
-    folder = posixpath.dirname(doc_path)
-
-    def fix(match: re.Match[str]) -> str:
-        target = match.group(2)
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
-            return match.group(0)
-        path = target.split("#", 1)[0]
-        resolved = posixpath.normpath(posixpath.join(folder, path)) if path else doc_path
-        if resolved in exists:
-            return match.group(0)
-        text = match.group(1)
-        return text[1:-2] if not text.startswith("!") else text[2:-2]
-
-    return _LINK.sub(fix, body)
-
-
-def past_version_markdown(
-    doc: Document,
-    entry: VersionEntry,
-    previous: VersionEntry | None,
-    history: LibraryHistory,
-    current_url: str,
-    history_url: str,
-    previous_url: str | None,
-    exists: set[str],
-) -> str:
-    text = history.text_of(entry.head)
-    body = relink(split(text).body, entry.head.path or doc.path, exists)
-    body = without_title(body)
-    diff = None
-    if previous is not None:
-        old_text = history.text_of(previous.head)
-        diff = {"fields": field_changes(old_text, text), "body": body_diff_html(old_text, text)}
-    header = render(
-        "version_header.html",
-        doc=doc,
-        entry=entry,
-        current_url=current_url,
-        history_url=history_url,
-    )
-    footer = render("version_footer.html", entry=entry, previous=previous, previous_url=previous_url, diff=diff)
-    return f"{header}\n\n{body}\n\n{footer}\n"

@@ -1,0 +1,197 @@
+"""History pages and superseded versions, written without MkDocs' page pipeline.
+
+A library with a long history has many more past versions than current documents. Each
+document page MkDocs built serves as the shell of that document's history page and past
+versions: they sit beside it at the same depth, so every relative link of the shell
+(theme assets, navigation, search) stays right, and they look like the rest of the site.
+Only the article changes; the Markdown of old versions is converted with the site's own
+Markdown extensions.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+
+from ..frontmatter import split, without_title
+from ..history import LibraryHistory
+from ..model import Document
+from .diff import body_diff_html, field_changes
+from .render import render
+from .versions import VersionEntry
+
+CONTENT_START = "<!--sms-content-->"
+CONTENT_END = "<!--/sms-content-->"
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+_CANONICAL = re.compile(r'\s*<link rel="canonical"[^>]*>')
+_PRINT_DOC = re.compile(r'<span class="sms-print-doc">.*?</span>', re.S)
+_LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+# A past version has no table of contents of its own in the sidebar.
+_NO_TOC = "<style>.md-sidebar.md-sidebar--secondary{display:none !important}</style>"
+CHUNK = 200  # documents whose old texts are read in one batch
+
+
+@dataclass(frozen=True)
+class Shell:
+    before: str
+    after: str
+
+    @classmethod
+    def from_page(cls, page_html: str) -> Shell | None:
+        start, end = page_html.find(CONTENT_START), page_html.rfind(CONTENT_END)
+        if start < 0 or end < 0:
+            return None
+        return cls(page_html[:start], page_html[end + len(CONTENT_END) :])
+
+    def page(self, title: str, site_name: str, content: str, print_label: str) -> str:
+        head = _TITLE.sub(lambda _: f"<title>{html.escape(title)} - {html.escape(site_name)}</title>", self.before, 1)
+        head = _CANONICAL.sub("", head, 1).replace("</head>", _NO_TOC + "</head>", 1)
+        head = _PRINT_DOC.sub(lambda _: f'<span class="sms-print-doc">{html.escape(print_label)}</span>', head, 1)
+        return head + content + self.after
+
+
+class HistoryPageWriter:
+    """Writes the history page and every published past version of each document."""
+
+    def __init__(
+        self,
+        history: LibraryHistory,
+        site_dir: Path,
+        site_name: str,
+        markdown_config: tuple[list, dict],
+        url_of_path: Callable[[str], str | None],
+    ) -> None:
+        self.history = history
+        self.site_dir = site_dir
+        self.site_name = site_name
+        extensions, configs = markdown_config
+        self.markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.url_of_path = url_of_path
+
+    def write_all(self, jobs: Iterable[HistoryJob]) -> int:
+        written = 0
+        batch: list[HistoryJob] = []
+        for job in jobs:
+            batch.append(job)
+            if len(batch) >= CHUNK:
+                written += self._write_batch(batch)
+                batch = []
+        return written + self._write_batch(batch)
+
+    def _write_batch(self, batch: list[HistoryJob]) -> int:
+        self.history.prefetch(entry.head for job in batch for entry in job.entries)
+        written = 0
+        for job in batch:
+            written += self._write_job(job)
+        self.history.forget_texts()
+        return written
+
+    def _write_job(self, job: HistoryJob) -> int:
+        page_html = job.built_page.read_text(encoding="utf-8")
+        shell = Shell.from_page(page_html)
+        if shell is None:
+            return 0
+        written = 0
+        history_content = render(
+            "history_page.html",
+            doc=job.doc,
+            entries=job.entries_with_urls(job.history_url),
+            doc_url=job.relative(job.doc_url, job.history_url),
+            notices=self.history.notices,
+        )
+        label = f"{job.doc.id} version history"
+        self._write(job.history_url, shell.page(f"{job.doc.display_title} — version history", self.site_name, history_content, label))
+        written += 1
+        for index, entry in enumerate(job.entries):
+            if entry.src_uri is None or entry.url_path is None:
+                continue
+            previous = job.entries[index - 1] if index else None
+            content = self._version_content(job, entry, previous)
+            title = f"{job.doc.id} version {entry.number} (superseded)"
+            label = f"{job.doc.id} version {entry.number} (superseded, not in force)"
+            self._write(entry.url_path, shell.page(title, self.site_name, content, label))
+            written += 1
+        return written
+
+    def _version_content(self, job: HistoryJob, entry: VersionEntry, previous: VersionEntry | None) -> str:
+        page_url = entry.url_path or ""
+        text = self.history.text_of(entry.head)
+        body = without_title(split(text).body)
+        body = self._relink(body, entry.head.path or job.doc.path, page_url)
+        self.markdown.reset()
+        body_html = self.markdown.convert(body)
+        diff = None
+        if previous is not None:
+            old_text = self.history.text_of(previous.head)
+            diff = {"fields": field_changes(old_text, text), "body": body_diff_html(old_text, text)}
+        header = render(
+            "version_header.html",
+            doc=job.doc,
+            entry=entry,
+            current_url=job.relative(job.doc_url, page_url),
+            history_url=job.relative(job.history_url, page_url),
+        )
+        previous_url = job.relative(previous.url_path, page_url) if previous and previous.url_path else None
+        footer = render("version_footer.html", entry=entry, previous=previous, previous_url=previous_url, diff=diff)
+        return f'<div class="sms-past-version">{header}\n{body_html}\n{footer}</div>'
+
+    def _relink(self, body: str, doc_path: str, page_url: str) -> str:
+        """Links of an old version point at today's published pages; links to what is gone become text."""
+        folder = posixpath.dirname(doc_path)
+
+        def fix(match: re.Match[str]) -> str:
+            target = match.group(2)
+            if _SCHEME.match(target) or target.startswith("#"):
+                return match.group(0)
+            path, _, anchor = target.partition("#")
+            resolved = posixpath.normpath(posixpath.join(folder, path)) if path else doc_path
+            url = self.url_of_path(resolved)
+            if url is None:
+                text = match.group(1)
+                return text[2:-2] if text.startswith("!") else text[1:-2]
+            relative = relative_url(url, page_url) + (f"#{anchor}" if anchor else "")
+            return f"{match.group(1)}{relative}{match.group(3)}"
+
+        return _LINK.sub(fix, body)
+
+    def _write(self, url_path: str, content: str) -> None:
+        target = self.site_dir / url_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+
+
+@dataclass
+class HistoryJob:
+    """One document's history pages: where its built page is and where its versions go."""
+
+    doc: Document
+    built_page: Path
+    doc_url: str  # site-relative file path of the built document page, e.g. a/b/index.html
+    history_url: str
+    entries: list[VersionEntry]
+
+    @staticmethod
+    def relative(target: str, page: str) -> str:
+        return relative_url(target, page)
+
+    def entries_with_urls(self, page: str) -> list[VersionEntry]:
+        for entry in self.entries:
+            entry.url = relative_url(entry.url_path, page) if entry.url_path else None
+        return self.entries
+
+
+def relative_url(target: str, page: str) -> str:
+    """A link from the page file `page` to the file `target` (both site-relative paths), in
+    the form MkDocs itself writes: directories end with `/` when the file is an index."""
+    base = posixpath.dirname(page)
+    relative = posixpath.relpath(target, base or ".")
+    if relative.endswith("index.html"):
+        relative = relative[: -len("index.html")] or "./"
+    return relative
