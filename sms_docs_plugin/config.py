@@ -52,11 +52,14 @@ class SmsDocsConfig(Config):
 
     def _problems(self) -> list[tuple[str, str]]:
         problems = []
-        library = self.get("library") or {}
+        library = self.get("library")
+        severity = self.get("severity")
+        if not isinstance(library, dict) or not isinstance(severity, dict):
+            return problems  # the type check of the option itself reports it
         unknown = set(library) - {t.value for t in DocType}
         if unknown:
             problems.append(("library", f"unknown document types {sorted(unknown)}; use policy, process, procedure"))
-        for code, level in (self.get("severity") or {}).items():
+        for code, level in severity.items():
             if code not in CODES:
                 problems.append(("severity", f"unknown rule code {code!r}"))
             elif level not in SEVERITY_VALUES:

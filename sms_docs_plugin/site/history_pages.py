@@ -29,32 +29,61 @@ from .versions import VersionEntry
 CONTENT_START = "<!--sms-content-->"
 CONTENT_END = "<!--/sms-content-->"
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
-_CANONICAL = re.compile(r'\s*<link rel="canonical"[^>]*>')
+_CANONICAL = re.compile(r'<link rel="canonical"[^>]*>')
 _PRINT_DOC = re.compile(r'<span class="sms-print-doc">.*?</span>', re.S)
 _LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # A past version has no table of contents of its own in the sidebar.
 _NO_TOC = "<style>.md-sidebar.md-sidebar--secondary{display:none !important}</style>"
 CHUNK = 200  # documents whose old texts are read in one batch
+_CROSS_REFERENCES = re.compile(r"^ {0,3}\[[^\]]+\]:|\[\^|^\*\[", re.M)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def _sections(body: str) -> list[str]:
+    """The body cut before each heading outside fenced code."""
+    sections: list[list[str]] = [[]]
+    fenced = False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and line.startswith("#") and sections[-1]:
+            sections.append([])
+        sections[-1].append(line)
+    return ["\n".join(lines) for lines in sections]
 
 
 @dataclass(frozen=True)
 class Shell:
-    before: str
+    """A built document page cut into the pieces around what changes from page to page."""
+
+    pieces: tuple[str, ...]  # before title, between title and print label, before content
     after: str
 
     @classmethod
     def from_page(cls, page_html: str) -> Shell | None:
         start, end = page_html.find(CONTENT_START), page_html.rfind(CONTENT_END)
-        if start < 0 or end < 0:
+        title = _TITLE.search(page_html, 0, start)
+        label = _PRINT_DOC.search(page_html, 0, start)
+        if start < 0 or end < 0 or title is None or label is None or label.start() < title.end():
             return None
-        return cls(page_html[:start], page_html[end + len(CONTENT_END) :])
+        head = page_html[title.end() : label.start()]
+        head = _CANONICAL.sub("", head, 1).replace("</head>", _NO_TOC + "</head>", 1)
+        pieces = (page_html[: title.start()], head, page_html[label.end() : start])
+        return cls(pieces, page_html[end + len(CONTENT_END) :])
 
     def page(self, title: str, site_name: str, content: str, print_label: str) -> str:
-        head = _TITLE.sub(lambda _: f"<title>{html.escape(title)} - {html.escape(site_name)}</title>", self.before, 1)
-        head = _CANONICAL.sub("", head, 1).replace("</head>", _NO_TOC + "</head>", 1)
-        head = _PRINT_DOC.sub(lambda _: f'<span class="sms-print-doc">{html.escape(print_label)}</span>', head, 1)
-        return head + content + self.after
+        return "".join(
+            (
+                self.pieces[0],
+                f"<title>{html.escape(title)} - {html.escape(site_name)}</title>",
+                self.pieces[1],
+                f'<span class="sms-print-doc">{html.escape(print_label)}</span>',
+                self.pieces[2],
+                content,
+                self.after,
+            )
+        )
 
 
 class HistoryPageWriter:
@@ -74,6 +103,7 @@ class HistoryPageWriter:
         extensions, configs = markdown_config
         self.markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.url_of_path = url_of_path
+        self.sections: dict[str, str] = {}
 
     def write_all(self, jobs: Iterable[HistoryJob]) -> int:
         written = 0
@@ -90,6 +120,7 @@ class HistoryPageWriter:
         written = 0
         for job in batch:
             written += self._write_job(job)
+            self.sections.clear()  # sections repeat within one document's versions
         self.history.forget_texts()
         return written
 
@@ -125,8 +156,7 @@ class HistoryPageWriter:
         text = self.history.text_of(entry.head)
         body = without_title(split(text).body)
         body = self._relink(body, entry.head.path or job.doc.path, page_url)
-        self.markdown.reset()
-        body_html = self.markdown.convert(body)
+        body_html = self._convert(body)
         diff = None
         if previous is not None:
             old_text = self.history.text_of(previous.head)
@@ -141,6 +171,22 @@ class HistoryPageWriter:
         previous_url = job.relative(previous.url_path, page_url) if previous and previous.url_path else None
         footer = render("version_footer.html", entry=entry, previous=previous, previous_url=previous_url, diff=diff)
         return f'<div class="sms-past-version">{header}\n{body_html}\n{footer}</div>'
+
+    def _convert(self, body: str) -> str:
+        """Markdown to HTML a section at a time, remembering sections already converted:
+        consecutive versions share most of their sections. Bodies whose parts refer to
+        each other (reference links, footnotes, abbreviations) are converted whole."""
+        if _CROSS_REFERENCES.search(body):
+            self.markdown.reset()
+            return self.markdown.convert(body)
+        parts = []
+        for section in _sections(body):
+            cached = self.sections.get(section)
+            if cached is None:
+                self.markdown.reset()
+                cached = self.sections[section] = self.markdown.convert(section)
+            parts.append(cached)
+        return "\n".join(parts)
 
     def _relink(self, body: str, doc_path: str, page_url: str) -> str:
         """Links of an old version point at today's published pages; links to what is gone become text."""
