@@ -140,6 +140,12 @@ class HistoryPageWriter:
         label = f"{job.doc.id} version history"
         self._write(job.history_url, shell.page(f"{job.doc.display_title} — version history", self.site_name, history_content, label))
         written += 1
+        current = job.entries[-1]
+        if current.changes_url_path and len(job.entries) > 1:
+            content = self._changes_content(job, current, job.entries[-2])
+            label = f"{job.doc.id} changes in version {current.number}"
+            self._write(current.changes_url_path, shell.page(label, self.site_name, content, label))
+            written += 1
         for index, entry in enumerate(job.entries):
             if entry.src_uri is None or entry.url_path is None:
                 continue
@@ -171,6 +177,23 @@ class HistoryPageWriter:
         previous_url = job.relative(previous.url_path, page_url) if previous and previous.url_path else None
         footer = render("version_footer.html", entry=entry, previous=previous, previous_url=previous_url, diff=diff)
         return f'<div class="sms-past-version">{header}\n{body_html}\n{footer}</div>'
+
+    def _changes_content(self, job: HistoryJob, current: VersionEntry, previous: VersionEntry) -> str:
+        page_url = current.changes_url_path or ""
+        new_text = job.doc.text if current.head.commit is None else self.history.text_of(current.head)
+        old_text = self.history.text_of(previous.head)
+        diff = {"fields": field_changes(old_text, new_text), "body": body_diff_html(old_text, new_text)}
+        previous_url = job.relative(previous.url_path, page_url) if previous.url_path else None
+        return render(
+            "changes_page.html",
+            doc=job.doc,
+            entry=current,
+            previous=previous,
+            previous_url=previous_url,
+            current_url=job.relative(job.doc_url, page_url),
+            history_url=job.relative(job.history_url, page_url),
+            footer=render("version_footer.html", entry=current, previous=previous, previous_url=previous_url, diff=diff),
+        )
 
     def _convert(self, body: str) -> str:
         """Markdown to HTML a section at a time, remembering sections already converted:
@@ -230,6 +253,7 @@ class HistoryJob:
     def entries_with_urls(self, page: str) -> list[VersionEntry]:
         for entry in self.entries:
             entry.url = relative_url(entry.url_path, page) if entry.url_path else None
+            entry.changes_url = relative_url(entry.changes_url_path, page) if entry.changes_url_path else None
         return self.entries
 
 

@@ -27,7 +27,14 @@ from .links import SiteMap
 from .navigation import library_navigation
 from .records import Records
 from .render import render
-from .versions import VersionEntry, document_lineage, history_src_uri, in_force_before, version_entries
+from .versions import (
+    VersionEntry,
+    changes_src_uri,
+    document_lineage,
+    history_src_uri,
+    in_force_before,
+    version_entries,
+)
 
 
 @dataclass
@@ -100,12 +107,16 @@ class SitePlan:
             if not doc.key or not entries:
                 continue
             self.entries[doc.key] = entries
-            for src_uri in [history_src_uri(doc)] + [e.src_uri for e in entries if e.src_uri]:
+            pages = [history_src_uri(doc)] + [e.src_uri for e in entries if e.src_uri]
+            if len(entries) > 1:
+                pages.append(changes_src_uri(doc))
+            for src_uri in pages:
                 virtual = File(src_uri, None, config.site_dir, config.use_directory_urls)
                 self.sitemap.page_urls[src_uri] = virtual.url
                 self.dest_paths[src_uri] = virtual.dest_uri
             for entry in entries:
                 entry.url_path = self.dest_paths.get(entry.src_uri or "")
+            entries[-1].changes_url_path = self.dest_paths.get(changes_src_uri(doc))
 
     def history_jobs(self, site_dir: Path) -> list[HistoryJob]:
         jobs = []
@@ -208,6 +219,8 @@ class SitePlan:
         entries = self.entries.get(doc.key or "", [])
         for entry in entries:
             entry.url = self._url(entry.src_uri, page_url)
+        if entries:
+            entries[-1].changes_url = self._url(changes_src_uri(doc), page_url)
         return entries
 
     def _history_sheet(self, doc: Document, page_url: str) -> str:

@@ -20,6 +20,8 @@ class VersionEntry:
     src_uri: str | None  # the page of this version; None for the current one (the document page)
     url: str | None = None  # relative to the page being rendered; set by that page
     url_path: str | None = None  # where its page is written in the site, e.g. a/b.v1.0/index.html
+    changes_url_path: str | None = None  # the current version only: where its diff page is written
+    changes_url: str | None = None
 
     @property
     def number(self) -> str:
@@ -48,6 +50,12 @@ class VersionEntry:
 def version_src_uri(doc: Document, number: str) -> str:
     stem, _ = posixpath.splitext(doc.path)
     return f"{stem}.v{number}.md"
+
+
+def changes_src_uri(doc: Document) -> str:
+    """The page showing what the current version changed, against the version before it."""
+    stem, _ = posixpath.splitext(doc.path)
+    return f"{stem}.changes.md"
 
 
 def history_src_uri(doc: Document) -> str:
