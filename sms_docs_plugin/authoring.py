@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from .history import LibraryHistory
 from .library import Library
 from .model import DocType, Document
@@ -130,7 +132,16 @@ def _slug(title: str) -> str:
 
 
 def _yaml_text(value: str) -> str:
-    """Quote a value whenever YAML could read it as something other than plain text."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,()'/&.-]*", value) and not value.endswith(":") and ": " not in value:
+    """Quote a value whenever YAML could read it as something other than plain text
+    (a title such as `Yes`, `Off` or `Null` is a boolean or nothing to YAML)."""
+    plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,()'/&.-]*", value) and not value.endswith(":") and ": " not in value
+    if plain and _reads_back(value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _reads_back(value: str) -> bool:
+    try:
+        return yaml.safe_load(f"key: {value}") == {"key": value}
+    except yaml.YAMLError:
+        return False

@@ -60,6 +60,7 @@ class SmsDocsConfig(Config):
         if unknown:
             problems.append(("library", f"unknown document types {sorted(unknown)}; use policy, process, procedure"))
         for code, level in severity.items():
+            level = _level(level)
             if code not in CODES:
                 problems.append(("severity", f"unknown rule code {code!r}"))
             elif level not in SEVERITY_VALUES:
@@ -83,6 +84,11 @@ class SmsDocsConfig(Config):
             clauses=self.clauses,
             templates=self.templates,
             teams={str(k): str(v) for k, v in self.teams.items()},
-            severity={str(k): str(v) for k, v in self.severity.items()},
+            severity={str(k): _level(v) for k, v in self.severity.items()},
             duplicate_threshold=self.duplicate_threshold,
         )
+
+
+def _level(value: object) -> str:
+    """YAML 1.1 reads an unquoted `off` as false; `SMS305: off` means off."""
+    return "off" if value is False else str(value)

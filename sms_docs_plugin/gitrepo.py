@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def open_repo(root: Path) -> git.Repo | None:
         return None
 
 
-def source_state(root: Path) -> SourceState:
+def source_state(root: Path, watched: Iterable[str] = ()) -> SourceState:
+    """HEAD and what history is missing. Uncommitted changes count only under `watched`
+    (the library and its configuration), so a built site/ folder is not a change."""
     repo = open_repo(root)
     if repo is None:
         return SourceState(notices=("This folder is not a git repository: no commit and no history are known.",))
@@ -51,7 +54,8 @@ def source_state(root: Path) -> SourceState:
         return SourceState(notices=(f"git could not be read: {exc.stderr.strip() or exc}",))
     shallow = (Path(repo.git_dir) / "shallow").exists()
     try:
-        dirty = repo.is_dirty(untracked_files=True)
+        paths = [str(root / p) for p in watched] or [str(root)]
+        dirty = bool(repo.git.status("--porcelain", "--untracked-files=normal", "--", *paths).strip())
     except git.GitCommandError:
         dirty = False
     return SourceState(commit=commit, detached=repo.head.is_detached, shallow=shallow, dirty=dirty)

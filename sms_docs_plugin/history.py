@@ -334,7 +334,7 @@ _CACHE: dict[tuple[str, str, tuple[str, ...]], LibraryHistory] = {}
 def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
     """The history of every document under `folders` (paths relative to `root`)."""
     folders = tuple(sorted(folders))
-    state = source_state(root)
+    state = source_state(root, [*folders, "mkdocs.yml"])
     history = LibraryHistory(root=root, state=state, notices=list(state.notices))
     if state.commit is None:
         return history

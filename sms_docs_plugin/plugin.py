@@ -151,6 +151,10 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
 
 
 def _install_theme_parts(config: MkDocsConfig) -> None:
+    if config.theme.name == "material" and config.theme.get("font") is not False:
+        # Material fetches Google Fonts unless told not to; the library makes no outside request.
+        config.theme["font"] = False
+        log.info("theme font set to false: the site loads no web fonts")
     dirs = config.theme.dirs
     # Our overrides sit just below the user's custom_dir, above the theme itself.
     if str(OVERRIDES) not in dirs:

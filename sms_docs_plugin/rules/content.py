@@ -17,6 +17,7 @@ _INLINE_CODE = re.compile(r"`+[^`]*`+")
 _HTML_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?/?>|<!--")
 _AUTOLINK = re.compile(r"<(https?|mailto|ftp):[^>]*>", re.I)
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")  # [label]: target.md
 _ID_TOKEN = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
 _WORD = re.compile(r"[a-z0-9]+")
 SHINGLE = 5
@@ -47,7 +48,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield from _references(ctx, doc)
         if not ctx.settings.allow_html:
             yield from _raw_html(doc)
-    yield from _near_duplicates(ctx, documents)
+    # A retired document sits in the archive: its successor may reuse its text.
+    yield from _near_duplicates(ctx, [d for d in documents if d.status is not Status.RETIRED])
 
 
 def _people(ctx: RuleContext) -> re.Pattern[str] | None:
@@ -80,8 +82,10 @@ def _names(doc: Document, names: re.Pattern[str]) -> Iterator[Finding]:
 
 
 def _template(doc: Document, required: list[str]) -> Iterator[Finding]:
-    present = {normalise(heading) for _, heading in _headings(doc)}
-    missing = [section for section in required if normalise(section) not in present]
+    found: dict[str, int] = {}  # normalised heading -> line of its first occurrence
+    for line, heading in _headings(doc):
+        found.setdefault(normalise(heading), line)
+    missing = [section for section in required if normalise(section) not in found]
     if missing:
         listed = ", ".join(f"`## {section}`" for section in missing)
         yield make_finding(
@@ -92,6 +96,20 @@ def _template(doc: Document, required: list[str]) -> Iterator[Finding]:
             f"(see the {doc.doc_type} template, or start documents with `sms-docs new {doc.doc_type}`)",
             doc.id,
         )
+    # The sections that are present must come in the template's order (author's guide).
+    present = [section for section in required if normalise(section) in found]
+    for before, after in zip(present, present[1:], strict=False):
+        if found[normalise(after)] < found[normalise(before)]:
+            order = " › ".join(f"`## {section}`" for section in required)
+            yield make_finding(
+                "SMS403",
+                doc.path,
+                found[normalise(after)],
+                f"`## {after}` comes before `## {before}`; the {doc.doc_type} template orders its sections "
+                f"{order}; move the sections into that order",
+                doc.id,
+            )
+            break
 
 
 def _headings(doc: Document) -> Iterator[tuple[int, str]]:
@@ -107,7 +125,7 @@ def _references(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
     folder = posixpath.dirname(doc.path)
     reported: set[str] = set()
     for line, text in prose(doc):
-        for match in _LINK.finditer(text):
+        for match in [*_LINK.finditer(text), *_LINK_DEFINITION.finditer(text)]:
             target = match.group(1).split("#", 1)[0]
             if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
                 continue
@@ -141,9 +159,12 @@ def _judge(
     reported.add(shown)
     state = "retired (obsolete)" if other.status is Status.RETIRED else "a draft, not approved"
     successors = [d.id for d in library.documents if d.is_current and other.key in {s.casefold() for s in d.supersedes}]
-    instead = f"refer to {', '.join(str(s) for s in successors)}, which supersedes it" if successors else (
-        "refer to the current document instead"
-    )
+    if doc.id in successors:
+        instead = "this document supersedes it and `supersedes:` already records that; remove the reference from the body"
+    elif successors:
+        instead = f"refer to {', '.join(str(s) for s in successors)}, which supersedes it"
+    else:
+        instead = "refer to the current document instead"
     yield make_finding("SMS404", doc.path, line, f"refers to {shown}, which is {state}; {instead}", doc.id)
 
 

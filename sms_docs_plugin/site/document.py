@@ -55,8 +55,11 @@ class DocumentView:
         return [self.link(p) for p in self.library.parents_of(self.doc) if placement(p, self.settings) is not Placement.HIDDEN]
 
     def children(self) -> list[Link]:
+        # Retired children are in the archive: a current page does not lead staff to them.
+        keep = (Placement.CURRENT, Placement.DRAFT) if self.doc.status is not Status.RETIRED else tuple(Placement)
         return [
-            self.link(c) for c in self.library.children_of(self.doc) if placement(c, self.settings) is not Placement.HIDDEN
+            self.link(c) for c in self.library.children_of(self.doc)
+            if placement(c, self.settings) in keep and placement(c, self.settings) is not Placement.HIDDEN
         ]
 
     def banners(self) -> list[Banner]:

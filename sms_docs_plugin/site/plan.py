@@ -87,7 +87,7 @@ class SitePlan:
         for name, content in (
             ("register.csv", records.register_csv()),
             ("register.json", records.register_json()),
-            ("changes.xml", records.atom(config.site_url or "")),
+            ("changes.xml", records.atom(config.site_url or "", config.site_name)),
         ):
             files.append(File.generated(config, name, content=content))
         for page in self.generated.values():

@@ -291,7 +291,7 @@ class Records:
             history=self.analysis.history,
         )
 
-    def atom(self, site_url: str) -> str:
+    def atom(self, site_url: str, site_name: str) -> str:
         items = self.change_items()[:50]
         updated = items[0]["when"] if items and items[0]["when"] else datetime.combine(self.today, datetime.min.time())
         return render(
@@ -300,7 +300,7 @@ class Records:
             site_url=site_url.rstrip("/") + "/" if site_url else "",
             doc_url=lambda doc: self.sitemap.doc_urls.get(doc.key or "", ""),
             updated=updated,
-            site_name=self.settings.root.name,
+            site_name=site_name,
         )
 
     # -- archive -------------------------------------------------------------------------------
