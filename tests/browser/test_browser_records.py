@@ -1,0 +1,142 @@
+"""The record pages in a real browser (SPEC §5, issue 7): the register filters and sorts in
+the page and its files download; the coverage page makes its gaps stand out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import expect
+from sample_site import DRAFT_ID, RESTRICTED_ID, RETIRED_ID
+from support_browser import visible_rows
+
+pytestmark = pytest.mark.browser
+
+REGISTER = "#sms-register"
+ID, TITLE, TYPE, VERSION, STATUS, OWNER = range(6)
+NEXT_REVIEW = 8
+
+
+def ids(rows: list[list[str]]) -> list[str]:
+    return [row[ID] for row in rows]
+
+
+def test_register_filter_box_hides_the_rows_that_do_not_match(page, sample_site, js_errors):
+    page.goto(sample_site.at("register/"))
+    everything = visible_rows(page, REGISTER)
+    assert len(everything) > 40, len(everything)
+    expect(page.locator(".sms-count")).to_have_text(f"{len(everything)} documents")
+
+    page.locator("input.sms-filter").fill("incident")
+    shown = visible_rows(page, REGISTER)
+    expected = [row for row in everything if "incident" in " ".join(row).lower()]
+    assert 0 < len(shown) < len(everything)
+    assert ids(shown) == ids(expected)
+    expect(page.locator(".sms-count")).to_have_text(f"{len(shown)} documents")
+
+    page.locator("input.sms-filter").fill("PRO-INC-002")
+    assert ids(visible_rows(page, REGISTER)) == ["PRO-INC-002"]
+
+    page.locator("input.sms-filter").fill("")
+    assert ids(visible_rows(page, REGISTER)) == ids(everything)
+    assert js_errors == []
+
+
+def test_register_status_filter_shows_only_retired_documents(page, sample_site):
+    page.goto(sample_site.at("register/"))
+    everything = visible_rows(page, REGISTER)
+    status = page.locator('select[aria-label="Status"]')
+
+    status.select_option("retired")
+    shown = visible_rows(page, REGISTER)
+    assert shown, "no retired row is shown"
+    assert {row[STATUS] for row in shown} == {"retired"}
+    assert ids(shown) == [row[ID] for row in everything if row[STATUS] == "retired"]
+    assert RETIRED_ID in ids(shown)
+
+    status.select_option("")
+    assert len(visible_rows(page, REGISTER)) == len(everything)
+
+
+def test_register_type_and_text_filters_combine(page, sample_site):
+    page.goto(sample_site.at("register/"))
+    everything = visible_rows(page, REGISTER)
+    page.locator('select[aria-label="Type"]').select_option("process")
+    page.locator("input.sms-filter").fill("incident")
+    shown = visible_rows(page, REGISTER)
+    expected = [r for r in everything if r[TYPE] == "process" and "incident" in " ".join(r).lower()]
+    assert shown and ids(shown) == ids(expected)
+
+
+@pytest.mark.parametrize(("heading", "column"), [("Id", ID), ("Next review", NEXT_REVIEW)])
+def test_clicking_a_column_heading_sorts_the_register(page, sample_site, heading, column):
+    page.goto(sample_site.at("register/"))
+    before = visible_rows(page, REGISTER)
+    th = page.locator(f"{REGISTER} thead th", has_text=re.compile(rf"^{heading}$"))
+
+    th.click()
+    expect(th).to_have_attribute("aria-sort", "ascending")
+    ascending = [row[column] for row in visible_rows(page, REGISTER)]
+    assert ascending == sorted(row[column] for row in before)
+
+    th.click()
+    expect(th).to_have_attribute("aria-sort", "descending")
+    descending = [row[column] for row in visible_rows(page, REGISTER)]
+    assert descending == sorted((row[column] for row in before), reverse=True)
+    assert sorted(ids(visible_rows(page, REGISTER))) == sorted(ids(before))  # nothing lost
+
+
+def test_register_files_download_and_list_the_same_documents_as_the_table(page, sample_site):
+    page.goto(sample_site.at("register/"))
+    table_ids = ids(visible_rows(page, REGISTER))
+    links = {a.inner_text().strip(): a.get_attribute("href") for a in page.locator("a.sms-download").all()}
+    assert set(links) == {"register.csv", "register.json"}, links
+
+    csv_response = page.request.get(urljoin(page.url, links["register.csv"]))
+    assert csv_response.ok, csv_response.status
+    csv_rows = list(csv.DictReader(io.StringIO(csv_response.text())))
+    json_response = page.request.get(urljoin(page.url, links["register.json"]))
+    assert json_response.ok, json_response.status
+    documents = json.loads(json_response.text())["documents"]
+
+    assert [row["id"] for row in csv_rows] == table_ids
+    assert [d["id"] for d in documents] == table_ids
+    assert RETIRED_ID in table_ids
+    assert RESTRICTED_ID not in table_ids and DRAFT_ID not in table_ids
+
+
+def test_coverage_gaps_stand_out_and_the_summary_counts_covered_clauses(page, sample_site):
+    page.goto(sample_site.at("coverage/"))
+    gaps = page.locator("#sms-coverage tr.sms-gap")
+    expect(gaps).to_have_count(2)
+    assert [row.get_attribute("data-clause") for row in gaps.all()] == ["8.2.3", "8.4.2"]
+    for row in gaps.all():
+        expect(row).to_be_visible()
+        expect(row).to_contain_text("Gap: no document")
+
+    # Visibly marked: a gap row's cells have a colour a covered row's cells do not.
+    covered = page.locator("#sms-coverage tr.sms-covered")
+    background = "row => getComputedStyle(row.cells[0]).backgroundColor"
+    gap_colour = gaps.first.evaluate(background)
+    covered_colour = covered.first.evaluate(background)
+    assert gap_colour not in ("rgba(0, 0, 0, 0)", "transparent"), gap_colour
+    assert gap_colour != covered_colour, (gap_colour, covered_colour)
+
+    summary = page.locator(".sms-summary").inner_text()
+    counted = re.search(r"(\d+) of (\d+) clauses", summary)
+    assert counted, summary
+    assert int(counted.group(1)) == covered.count()
+    assert int(counted.group(2)) == covered.count() + gaps.count()
+    assert re.search(r"2 gap\(s\):\s*8\.2\.3, 8\.4\.2", summary), summary
+
+
+def test_coverage_links_open_the_claiming_documents(page, sample_site):
+    page.goto(sample_site.at("coverage/"))
+    row = page.locator('#sms-coverage tr[data-clause="8.6.1"]')
+    expect(row).to_have_class(re.compile(r"\bsms-covered\b"))
+    row.get_by_role("link", name="PRO-INC-002").click()
+    expect(page.locator(".sms-meta-id")).to_have_text("PRO-INC-002")
