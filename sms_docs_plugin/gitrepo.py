@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,34 @@ class SourceState:
         return ", ".join(parts)
 
 
+def access_problem(root: Path) -> str | None:
+    """Why git refuses the repository holding `root`, or None when git reads it (or there is
+    none: a folder without `.git` builds without history). A repository owned by another user
+    ("dubious ownership") or a broken `.git` must stop a build, not pass for "no history"."""
+    try:
+        result = subprocess.run(["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, text=True)
+    except OSError:
+        return None
+    if result.returncode == 0:
+        return None
+    stderr = result.stderr.strip()
+    if "dubious ownership" in stderr:
+        match = re.search(r"safe\.directory '?([^'\n]+)'?", stderr)
+        where = match.group(1).strip() if match else str(root)
+        return (
+            "git refuses to read this repository because it belongs to another user (\"dubious ownership\"). "
+            f"Run the build as the repository's owner, or allow it with: git config --global --add safe.directory {where}"
+        )
+    broken = next((folder / ".git" for folder in (root, *root.parents) if (folder / ".git").exists()), None)
+    if broken is None:
+        return None
+    reason = stderr.splitlines()[0] if stderr else f"exit code {result.returncode}"
+    return (
+        f"git cannot read the repository at {broken} ({reason}); repair it (or clone it again), "
+        "or build from a copy without .git to publish without history"
+    )
+
+
 def open_repo(root: Path) -> git.Repo | None:
     try:
         return git.Repo(root, search_parent_directories=True)
@@ -54,7 +84,8 @@ def source_state(root: Path, watched: Iterable[str] = ()) -> SourceState:
         return SourceState(notices=(f"git could not be read: {exc.stderr.strip() or exc}",))
     shallow = (Path(repo.git_dir) / "shallow").exists()
     try:
-        paths = [str(root / p) for p in watched] or [str(root)]
+        base = Path(root).resolve().relative_to(Path(repo.working_tree_dir or root).resolve())
+        paths = [(base / p).as_posix() for p in watched] or [base.as_posix()]
         dirty = bool(repo.git.status("--porcelain", "--untracked-files=normal", "--", *paths).strip())
     except git.GitCommandError:
         dirty = False
