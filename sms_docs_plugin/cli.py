@@ -30,6 +30,9 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_SETUP = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "schema":  # the schema is the same for every library
+        print(json.dumps(front_matter_schema(), indent=2))
+        return EXIT_CLEAN
     try:
         settings = load_settings(Path(args.config_file))
         return int(args.handler(args, settings))
@@ -65,8 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("id", metavar="ID")
     history.set_defaults(handler=_history)
 
-    schema = commands.add_parser("schema", help="the JSON Schema of the front matter, for editors")
-    schema.set_defaults(handler=_schema)
+    commands.add_parser("schema", help="the JSON Schema of the front matter, for editors")
 
     owners = commands.add_parser("codeowners", help="write a CODEOWNERS file from the roles' teams")
     owners.add_argument("--output", default=".github/CODEOWNERS", help="file to write, or - for stdout")
@@ -150,11 +152,6 @@ def _history(args: argparse.Namespace, settings: Settings) -> int:
         for revision in entry.record.reviews:
             when = revision.commit.committed.date().isoformat() if revision.commit else "-"
             print(f"  {revision.label:<12} {when}  reviewed, no change")
-    return EXIT_CLEAN
-
-
-def _schema(args: argparse.Namespace, settings: Settings) -> int:
-    print(json.dumps(front_matter_schema(), indent=2))
     return EXIT_CLEAN
 
 

@@ -7,9 +7,10 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from ..library import Library
-from ..model import ID_PATTERN, Document, Finding, Status, make_finding
+from ..model import ID_PATTERN, Classification, Document, Finding, Status, make_finding
 from ..templates_catalog import normalise, required_sections
 from .context import RuleContext
 
@@ -129,8 +130,31 @@ def _references(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
             target = match.group(1).split("#", 1)[0]
             if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
                 continue
-            other = by_path.get(posixpath.normpath(posixpath.join(folder, target)))
-            if other is not None and other is not doc:
+            resolved = posixpath.normpath(posixpath.join(folder, unquote(target)))
+            other = by_path.get(resolved)
+            if other is None:
+                if resolved not in reported and _in_library(ctx, resolved) and not (ctx.settings.root / resolved).exists():
+                    reported.add(resolved)
+                    yield make_finding(
+                        "SMS404",
+                        doc.path,
+                        line,
+                        f"links to `{target}`, which is not a document of the library; correct the link or remove it",
+                        doc.id,
+                    )
+            elif other is not doc and _hidden_restricted(ctx, doc, other):
+                shown = other.id or target
+                if shown not in reported:
+                    reported.add(shown)
+                    yield make_finding(
+                        "SMS404",
+                        doc.path,
+                        line,
+                        f"links to {shown}, which is restricted and left out of the published site, so the link "
+                        "would be broken; remove the link (naming the id is fine), or set `include_restricted: true`",
+                        doc.id,
+                    )
+            elif other is not doc:
                 yield from _judge(library, doc, other, other.id or target, line, reported)
         for match in _ID_TOKEN.finditer(text):
             token = match.group(1)
@@ -149,6 +173,17 @@ def _references(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
                     )
                 continue
             yield from _judge(library, doc, other, token, line, reported)
+
+
+def _in_library(ctx: RuleContext, path: str) -> bool:
+    folders = {posixpath.normpath(folder) for folder in ctx.settings.library.values()}
+    return any(path.startswith(folder + "/") for folder in folders)
+
+
+def _hidden_restricted(ctx: RuleContext, doc: Document, other: Document) -> bool:
+    """A link from a published document to a restricted one that the site leaves out."""
+    restricted = Classification.RESTRICTED
+    return other.classification is restricted and doc.classification is not restricted and not ctx.settings.include_restricted
 
 
 def _judge(
