@@ -12,6 +12,7 @@ import marshal
 import os
 import re
 import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ _FENCE_BYTES = re.compile(rb"---[ \t]*\n")
 _CLOSING_BYTES = re.compile(rb"^(?:---|\.\.\.)[ \t]*$", re.M)
 _CACHE_FILE = "sms-docs/blobs-v2.marshal"
 # The fields history needs; the rest of an old version is read with its full text when shown.
+_UNIQUE_FIELDS = ("change", "title")
 KEPT_FIELDS = ("id", "version", "status", "title", "owner", "approver", "approved", "effective", "review", "change")
 
 
@@ -251,7 +253,9 @@ def parse_blob(raw: bytes) -> tuple[tuple[str, ...], str]:
     digest.update(b"\n---\n")
     digest.update(raw[closing.end() + 1 :])
     fields = scan_fields(front)
-    return tuple(_text(fields.get(name)) for name in KEPT_FIELDS), digest.hexdigest()
+    # Interned, repeated values (roles, statuses, numbers) are stored once in the cache file.
+    values = tuple(_text(fields.get(name)) if name in _UNIQUE_FIELDS else sys.intern(_text(fields.get(name))) for name in KEPT_FIELDS)
+    return values, digest.hexdigest()
 
 
 _EMPTY = ("",) * len(KEPT_FIELDS)

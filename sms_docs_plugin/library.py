@@ -31,6 +31,15 @@ class Library:
                 index[doc.key] = doc
         return index
 
+    @cached_property
+    def by_path(self) -> dict[str, Document]:
+        return {doc.path: doc for doc in self.documents}
+
+    @cached_property
+    def id_prefixes(self) -> set[str]:
+        """First parts of the ids in use (POL, PRC, PRO...): a word like them is an id reference."""
+        return {doc.id.split("-", 1)[0] for doc in self.documents if doc.id}
+
     def get(self, doc_id: str) -> Document | None:
         return self.by_key.get(doc_id.casefold())
 
@@ -103,16 +112,31 @@ def load_library(settings: Settings) -> Library:
                 library.assets.append(rel)
                 continue
             try:
-                raw = path.read_bytes()
+                doc, findings = _load(path, rel, doc_type)
             except OSError as exc:
                 library.load_findings.append(make_finding("SMS101", rel, 1, f"the file cannot be read: {exc.strerror}"))
                 continue
-            doc, findings = load_document(raw, rel, path, doc_type)
             library.load_findings.extend(findings)
             if doc is not None:
                 library.documents.append(doc)
     library.documents.sort(key=lambda d: d.path)
     return library
+
+
+# `mkdocs serve` rebuilds after every edit; files that did not change are not parsed again.
+_LOADED: dict[tuple[str, DocType], tuple[tuple[int, int], tuple[Document | None, list[Finding]]]] = {}
+
+
+def _load(path: Path, rel: str, doc_type: DocType) -> tuple[Document | None, list[Finding]]:
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    key = (str(path), doc_type)
+    cached = _LOADED.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    result = load_document(path.read_bytes(), rel, path, doc_type)
+    _LOADED[key] = (stamp, result)
+    return result
 
 
 def _walk(folder: Path, root: Path, library: Library) -> list[Path]:

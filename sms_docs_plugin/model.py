@@ -6,6 +6,7 @@ renders it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,13 +61,19 @@ class Version:
 
     @classmethod
     def parse(cls, text: str) -> Version | None:
-        match = VERSION_PATTERN.match(text.strip())
-        if not match:
-            return None
-        return cls(int(match.group(1)), int(match.group(2)))
+        return _parse_version(text)
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_version(text: str) -> Version | None:
+    # History asks for the same few numbers hundreds of thousands of times.
+    match = VERSION_PATTERN.match(text.strip())
+    if not match:
+        return None
+    return Version(int(match.group(1)), int(match.group(2)))
 
 
 @dataclass(frozen=True)

@@ -121,8 +121,7 @@ def _headings(doc: Document) -> Iterator[tuple[int, str]]:
 
 def _references(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
     library = ctx.library
-    by_path = {d.path: d for d in library.documents}
-    prefixes = {d.id.split("-", 1)[0] for d in library.documents if d.id}
+    by_path, prefixes = library.by_path, library.id_prefixes
     folder = posixpath.dirname(doc.path)
     reported: set[str] = set()
     for line, text in prose(doc):
