@@ -3,6 +3,7 @@ no links to obsolete documents, no raw HTML."""
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections import defaultdict
@@ -25,15 +26,21 @@ SHINGLE = 5
 COMMON_SHINGLE_LIMIT = 50  # a shingle in more documents than this is boilerplate, not overlap
 
 
-def prose(doc: Document) -> Iterator[tuple[int, str]]:
-    """(file line number, text) of body lines outside fenced code, inline code removed."""
+Prose = list[tuple[int, str]]
+
+
+def prose(doc: Document) -> Prose:
+    """(file line number, text) of body lines outside fenced code, inline code removed.
+    Computed once per document and handed to each rule that reads the text."""
+    lines = []
     fenced = False
     for offset, line in enumerate(doc.body.split("\n")):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
             continue
         if not fenced:
-            yield doc.body_line + offset, _INLINE_CODE.sub("", line)
+            lines.append((doc.body_line + offset, _INLINE_CODE.sub("", line) if "`" in line else line))
+    return lines
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -42,13 +49,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     names = _people(ctx)
     templates = required_sections(ctx.settings)
     for doc in documents:
+        text = prose(doc)
         if names is not None:
-            yield from _names(doc, names)
-        yield from _template(doc, templates[doc.doc_type])
+            yield from _names(doc, names, text)
+        yield from _template(doc, templates[doc.doc_type], text)
         if doc.status is Status.APPROVED:
-            yield from _references(ctx, doc)
+            yield from _references(ctx, doc, text)
         if not ctx.settings.allow_html:
-            yield from _raw_html(doc)
+            yield from _raw_html(doc, text)
     # A retired document sits in the archive: its successor may reuse its text.
     yield from _near_duplicates(ctx, [d for d in documents if d.status is not Status.RETIRED])
 
@@ -64,9 +72,9 @@ def _people(ctx: RuleContext) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)({alternatives})(?!\w)")
 
 
-def _names(doc: Document, names: re.Pattern[str]) -> Iterator[Finding]:
+def _names(doc: Document, names: re.Pattern[str], lines: Prose) -> Iterator[Finding]:
     seen: set[str] = set()
-    for line, text in prose(doc):
+    for line, text in lines:
         for match in names.finditer(text):
             name = match.group(1)
             if name in seen:
@@ -82,9 +90,9 @@ def _names(doc: Document, names: re.Pattern[str]) -> Iterator[Finding]:
             )
 
 
-def _template(doc: Document, required: list[str]) -> Iterator[Finding]:
+def _template(doc: Document, required: list[str], lines: Prose) -> Iterator[Finding]:
     found: dict[str, int] = {}  # normalised heading -> line of its first occurrence
-    for line, heading in _headings(doc):
+    for line, heading in _headings(lines):
         found.setdefault(normalise(heading), line)
     missing = [section for section in required if normalise(section) not in found]
     if missing:
@@ -113,18 +121,18 @@ def _template(doc: Document, required: list[str]) -> Iterator[Finding]:
             break
 
 
-def _headings(doc: Document) -> Iterator[tuple[int, str]]:
-    for line, text in prose(doc):
+def _headings(lines: Prose) -> Iterator[tuple[int, str]]:
+    for line, text in lines:
         if text.startswith("## "):
             yield line, text[3:].strip().rstrip("#").strip()
 
 
-def _references(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
+def _references(ctx: RuleContext, doc: Document, lines: Prose) -> Iterator[Finding]:
     library = ctx.library
     by_path, prefixes = library.by_path, library.id_prefixes
     folder = posixpath.dirname(doc.path)
     reported: set[str] = set()
-    for line, text in prose(doc):
+    for line, text in lines:
         for match in [*_LINK.finditer(text), *_LINK_DEFINITION.finditer(text)]:
             target = match.group(1).split("#", 1)[0]
             if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
@@ -202,9 +210,9 @@ def _judge(
     yield make_finding("SMS404", doc.path, line, f"refers to {shown}, which is {state}; {instead}", doc.id)
 
 
-def _raw_html(doc: Document) -> Iterator[Finding]:
+def _raw_html(doc: Document, lines: Prose) -> Iterator[Finding]:
     count = 0
-    for line, text in prose(doc):
+    for line, text in lines:
         match = _HTML_TAG.search(_AUTOLINK.sub("", text))
         if match:
             count += 1
@@ -222,13 +230,13 @@ def _raw_html(doc: Document) -> Iterator[Finding]:
 def _near_duplicates(ctx: RuleContext, documents: list[Document]) -> Iterator[Finding]:
     """Overlap of 5-word shingles; candidate pairs come from an inverted index of a
     deterministic sample of shingles, so the cost grows with the text, not with pairs."""
-    vocabulary: dict[str, int] = {}
+    vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)
     shingles: list[frozenset[int]] = []
     for doc in documents:
-        words = [vocabulary.setdefault(w, len(vocabulary)) for w in _WORD.findall(doc.body.lower())]
+        words = list(map(vocabulary.__getitem__, _WORD.findall(doc.body.lower())))
         # Tuples of ints hash the same in every run, unlike strings.
         grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
-        shingles.append(frozenset(hash(g) for g in grams))
+        shingles.append(frozenset(map(hash, grams)))
     index: dict[int, list[int]] = defaultdict(list)
     for number, grams in enumerate(shingles):
         for gram in grams:
