@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -73,7 +74,7 @@ class Revision:
     content_key: str  # hash of everything but `review`: equal keys mean "no change"
     irregular: str = ""  # why this revision broke the versioning rules, if it did
 
-    @property
+    @cached_property
     def version(self) -> str:
         value = self.fields.get("version")
         return value if isinstance(value, str) else ""
@@ -82,7 +83,7 @@ class Revision:
     def version_key(self) -> Version | None:
         return Version.parse(self.version) if self.version else None
 
-    @property
+    @cached_property
     def status(self) -> str:
         return str(self.fields.get("status") or "")
 

@@ -23,7 +23,7 @@ _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")  # [label]:
 _ID_TOKEN = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
 _WORD = re.compile(r"[a-z0-9]+")
 SHINGLE = 5
-COMMON_SHINGLE_LIMIT = 50  # a shingle in more documents than this is boilerplate, not overlap
+COMMON_SHINGLE_LIMIT = 12  # a shingle in more documents than this is boilerplate, not overlap
 
 
 Prose = list[tuple[int, str]]
