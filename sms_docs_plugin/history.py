@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -17,7 +18,6 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -33,6 +33,7 @@ _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)$")
 _FENCE_BYTES = re.compile(rb"---[ \t]*\n")
 _CLOSING_BYTES = re.compile(rb"^(?:---|\.\.\.)[ \t]*$", re.M)
 _CACHE_FILE = "sms-docs/blobs-v2.marshal"
+_HISTORY_FILE = "sms-docs/history-v1.pickle"
 # The fields history needs; the rest of an old version is read with its full text when shown.
 _UNIQUE_FIELDS = ("change", "title")
 KEPT_FIELDS = ("id", "version", "status", "title", "owner", "approver", "approved", "effective", "review", "change")
@@ -73,19 +74,19 @@ class Revision:
     fields: dict[str, object]
     content_key: str  # hash of everything but `review`: equal keys mean "no change"
     irregular: str = ""  # why this revision broke the versioning rules, if it did
+    version: str = field(init=False)
+    status: str = field(init=False)
 
-    @cached_property
-    def version(self) -> str:
+    def __post_init__(self) -> None:
+        # Read hundreds of thousands of times while grouping versions: plain attributes.
         value = self.fields.get("version")
-        return value if isinstance(value, str) else ""
+        self.version = value if isinstance(value, str) else ""
+        self.status = str(self.fields.get("status") or "")
 
     @property
     def version_key(self) -> Version | None:
         return Version.parse(self.version) if self.version else None
 
-    @cached_property
-    def status(self) -> str:
-        return str(self.fields.get("status") or "")
 
     def field_text(self, name: str) -> str:
         value = self.fields.get(name)
@@ -350,19 +351,22 @@ def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
         return cached
     prefix = root.resolve().relative_to(toplevel).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    pathspecs = [prefix + folder for folder in folders]
-    commits, changes = _log(toplevel, pathspecs)
-    parsed = _BlobCache(git_dir)
-    missing = [sha for sha in dict.fromkeys(c.new_blob for c in changes if c.new_blob) if sha not in parsed.entries]
-    for sha, raw in _read_blobs(toplevel, missing):
-        parsed.entries[sha] = parse_blob(raw)
-    if missing:
-        parsed.save()
-    history.commits = commits
-    history.documents, history.removed = _lineages(changes, parsed.entries, prefix)
+    stored = _StoredHistory(git_dir, (state.commit, folders, prefix))
+    if stored.load(history) is False:
+        pathspecs = [prefix + folder for folder in folders]
+        commits, changes = _log(toplevel, pathspecs)
+        parsed = _BlobCache(git_dir)
+        missing = [sha for sha in dict.fromkeys(c.new_blob for c in changes if c.new_blob) if sha not in parsed.entries]
+        for sha, raw in _read_blobs(toplevel, missing):
+            parsed.entries[sha] = parse_blob(raw)
+        if missing:
+            parsed.save()
+        history.commits = commits
+        history.documents, history.removed = _lineages(changes, parsed.entries, prefix)
+        stored.save(history)
     history.available = True
     if state.shallow:
-        oldest = commits[0].committed.date().isoformat() if commits else "unknown"
+        oldest = history.commits[0].committed.date().isoformat() if history.commits else "unknown"
         history.notices.append(
             f"This is a shallow clone: history before {oldest} is missing, so earlier versions are not shown. "
             "Fetch the full history with `git fetch --unshallow` (in CI: checkout with fetch-depth: 0)."
@@ -402,6 +406,36 @@ def _toplevel(root: Path) -> tuple[Path, Path]:
     top, git_dir = result.stdout.strip().split("\n")[:2]
     toplevel = Path(top).resolve()
     return toplevel, (toplevel / git_dir).resolve() if not Path(git_dir).is_absolute() else Path(git_dir)
+
+
+class _StoredHistory:
+    """The history read for one HEAD, kept in the git folder: a check run again on the same
+    commit (a pre-commit hook, a rebuild) skips the log pass altogether."""
+
+    def __init__(self, git_dir: Path, key: tuple[object, ...]) -> None:
+        self.path = git_dir / _HISTORY_FILE
+        self.key = key
+
+    def load(self, history: LibraryHistory) -> bool:
+        try:
+            with self.path.open("rb") as stream:
+                key, commits, documents, removed = pickle.load(stream)  # noqa: S301 - our own file in .git
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+            return False
+        if key != self.key:
+            return False
+        history.commits, history.documents, history.removed = commits, documents, removed
+        return True
+
+    def save(self, history: LibraryHistory) -> None:
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            temporary = self.path.with_suffix(f".tmp{os.getpid()}")
+            with temporary.open("wb") as stream:
+                pickle.dump((self.key, history.commits, history.documents, history.removed), stream, protocol=5)
+            os.replace(temporary, self.path)
+        except (OSError, RecursionError, pickle.PicklingError):
+            pass  # a read-only repository reads its history each time
 
 
 class _BlobCache:
