@@ -1,0 +1,79 @@
+"""Issue 3, "Done when", on a copy of the sample library: suspects, SMS301, three versions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sample_site import SAMPLE_COMMIT_DATE, SAMPLE_EPOCH, build_sample, sample_available, sample_repo
+from support import read_page
+
+pytestmark = pytest.mark.skipif(bool(sample_available()), reason="the sample library is not in this checkout")
+
+POLICY = "policies/pol-inc-incident-and-request-management.md"
+PROCEDURE = "procedures/incident/pro-inc-002-log-and-classify.md"
+
+
+def _findings(repo) -> list[dict]:
+    result = repo.check("--format", "json", SOURCE_DATE_EPOCH=SAMPLE_EPOCH)
+    return json.loads(result.stdout)["findings"]
+
+
+def _bump(repo, path: str, version: str, change: str, approved: str = "2026-11-22") -> None:
+    text = (repo.root / path).read_text(encoding="utf-8")
+    text = re.sub(r'^version: "[^"]*"$', f'version: "{version}"', text, count=1, flags=re.M)
+    text = re.sub(r"^approved: .*$", f"approved: {approved}", text, count=1, flags=re.M)
+    text = re.sub(r"^change: .*\n", "", text, flags=re.M)
+    text = text.replace("\nparents:", f"\nchange: {change}\nparents:", 1)
+    (repo.root / path).write_text(text, encoding="utf-8")
+
+
+def test_a_new_major_version_of_a_policy_makes_its_processes_and_procedures_suspect(tmp_path):
+    repo = sample_repo(tmp_path / "sample")
+    assert _findings(repo) == []
+    _bump(repo, POLICY, "2.0", "Incidents and requests now share one intake channel.")
+    repo.commit("POL-INC 2.0", when="2026-11-22T10:00:00+00:00")
+
+    suspects = {f["id"] for f in _findings(repo) if f["code"] == "SMS306"}
+
+    assert "PRC-INC" in suspects and "PRC-REQ" in suspects  # processes under POL-INC
+    assert {"PRO-INC-001", "PRO-INC-002", "PRO-REQ-001"} <= suspects  # and, through them, their procedures
+    assert not any(s.startswith(("PRC-CHG", "PRO-CHG")) for s in suspects)  # other branches stay clear
+    built = build_sample(repo)
+    assert built.returncode != 0 and "SMS306" in built.output  # a warning: strict builds stop on it
+    assert repo.build(SOURCE_DATE_EPOCH=SAMPLE_EPOCH).returncode == 0  # without --strict the site is built
+    page = read_page(repo.page(PROCEDURE))
+    assert "Suspect." in page.find(class_="sms-banner--suspect").text
+
+
+def test_editing_an_approved_sample_procedure_without_a_bump_fails_check_with_sms301(tmp_path):
+    repo = sample_repo(tmp_path / "sample")
+    path = repo.root / PROCEDURE
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+
+    result = repo.check(SOURCE_DATE_EPOCH=SAMPLE_EPOCH)
+
+    assert result.returncode == 1
+    assert f"{PROCEDURE}:5: SMS301 error:" in result.output  # the line of `version`
+
+
+def test_a_sample_document_with_three_versions_shows_all_three_each_past_one_readable_and_diffed(tmp_path):
+    repo = sample_repo(tmp_path / "sample")
+    _bump(repo, PROCEDURE, "2.1", "Added the call-back rule for unverified callers.", "2026-11-21")
+    repo.commit("PRO-INC-002 2.1", when="2026-11-21T10:00:00+00:00")
+    _bump(repo, PROCEDURE, "3.0", "Moved priority decisions to the Incident Manager.", "2026-11-22")
+    repo.commit("PRO-INC-002 3.0", when="2026-11-22T10:00:00+00:00")
+
+    assert build_sample(repo).returncode == 0
+    stem = repo.page(PROCEDURE).parent
+    history = read_page(stem.with_name(stem.name + ".history") / "index.html")
+    titles = [h.text for h in history.find_all("h2")]
+    assert titles[:3] == ["Version 3.0 (current)", "Version 2.1 (superseded)", "Version 2.0 (superseded)"]
+    for number in ("2.0", "2.1"):
+        past = read_page(stem.with_name(f"{stem.name}.v{number}") / "index.html")
+        assert "Superseded." in past.find(class_="sms-banner--superseded").text
+        assert past.find("section", class_="sms-version-diff") is not None
+    newest_past = read_page(stem.with_name(f"{stem.name}.v2.1") / "index.html")
+    assert any("2.1" in node.text for node in newest_past.find("section", class_="sms-version-diff").find_all("ins"))
+    assert SAMPLE_COMMIT_DATE[:10] in history.text
