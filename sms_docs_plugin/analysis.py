@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from .history import LibraryHistory, commits_since, read_history
+from .gitrepo import access_problem
+from .history import HistoryError, LibraryHistory, commits_since, read_history
 from .library import Library, load_library
 from .model import Finding
 from .rules import run_rules
@@ -33,6 +34,9 @@ def build_date() -> date:
 
 def analyse(settings: Settings, *, today: date | None = None, base_ref: str | None = None) -> Analysis:
     """Raises HistoryError when git refuses the repository or `base_ref` does not exist."""
+    problem = access_problem(settings.root)
+    if problem is not None:
+        raise HistoryError(problem)
     library = load_library(settings)
     day = today or build_date()
     history = read_history(settings.root, settings.library.values())

@@ -173,6 +173,17 @@ class _FieldReader:
             problem = exc.problem or str(exc)
             self.add("SMS101", line, f"front matter is not valid YAML: {problem}; fix the YAML syntax on this line")
             return None
+        except yaml.reader.ReaderError as exc:
+            # A character YAML refuses (NUL, other control characters): its line, not line 1.
+            text = self.parsed.front_matter or ""
+            line = text.count("\n", 0, max(exc.position, 0)) + 2
+            code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+            self.add(
+                "SMS101",
+                line,
+                f"front matter is not valid YAML: the control character U+{code:04X} is not allowed; remove it from this line",
+            )
+            return None
         except (yaml.YAMLError, RecursionError) as exc:
             self.add("SMS101", 1, f"front matter is not valid YAML: {exc}")
             return None

@@ -34,6 +34,7 @@ _FENCE_BYTES = re.compile(rb"---[ \t]*\n")
 _CLOSING_BYTES = re.compile(rb"^(?:---|\.\.\.)[ \t]*$", re.M)
 _CACHE_FILE = "sms-docs/blobs-v2.marshal"
 _HISTORY_FILE = "sms-docs/history-v1.pickle"
+_SYMLINK_MODE = "120000"
 # The fields history needs; the rest of an old version is read with its full text when shown.
 _UNIQUE_FIELDS = ("change", "title")
 KEPT_FIELDS = ("id", "version", "status", "title", "owner", "approver", "approved", "effective", "review", "change")
@@ -518,13 +519,16 @@ def _raw_changes(commit: Commit, raw: str) -> Iterator[_Change]:
         meta = head[1:].split()
         if len(meta) < 5:
             continue
-        new_blob, status = meta[3], meta[4][0]
+        new_mode, new_blob, status = meta[1], meta[3], meta[4][0]
         if status in "RC":
             old_path, new_path = fields[index], fields[index + 1]
             index += 2
         else:
             old_path = new_path = fields[index]
             index += 1
+        if new_mode == _SYMLINK_MODE and status != "D":
+            # A symbolic link's blob is the target's path, not a document: its history is its target's.
+            continue
         if status == "D":
             yield _Change(commit, "D", old_path, None, None)
         elif status == "R":

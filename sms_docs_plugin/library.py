@@ -53,9 +53,9 @@ class Library:
         for doc in self.documents:
             if self.by_key.get(doc.key or "") is not doc:
                 continue
-            for parent in self.parents_of(doc):
-                if doc not in children[parent.key or ""]:
-                    children[parent.key or ""].append(doc)
+            # A document listing one parent twice is still one child (a set of keys, not a scan).
+            for key in dict.fromkeys(parent.key or "" for parent in self.parents_of(doc)):
+                children[key].append(doc)
         for siblings in children.values():
             siblings.sort(key=lambda d: (d.doc_type.level, d.id or ""))
         return children

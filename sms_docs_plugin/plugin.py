@@ -37,6 +37,8 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         self.plan: SitePlan | None = None
         self.staging: Staging | None = None
         self.warnings = CountHandler()
+        self.serving = False  # `mkdocs serve` shows a good build
+        self.refused = False  # this build is only checked, never shown
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -52,17 +54,20 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
             analysis = analyse(self.config.to_settings(root))
         except HistoryError as exc:
             raise PluginError(f"sms-docs: {exc}") from exc
-        self._report(analysis)
+        # Under `mkdocs serve`, a bad edit keeps the last good site on show: MkDocs itself
+        # would hold every request until the edit is fixed.
+        self.refused = self._report(analysis, stop=not (self.command == "serve" and self.serving))
         self.plan = SitePlan(analysis)
         _install_theme_parts(config)
-        if self.command != "serve":
+        if self.command != "serve" or self.refused:
             # `serve` builds into its own temporary folder; a real build goes to a staging
             # folder that replaces site_dir only once everything has been written.
             self.staging = Staging.begin(Path(config.site_dir))
             config.site_dir = str(self.staging.folder)
         return config
 
-    def _report(self, analysis: Analysis) -> None:
+    def _report(self, analysis: Analysis, *, stop: bool = True) -> bool:
+        """Logs the findings; True when errors refuse the build (raised unless not `stop`)."""
         for notice in analysis.notices:
             # A shallow clone hides versions: a warning, so a strict publishing build stops.
             (log.warning if "shallow" in notice else log.info)(notice)
@@ -72,12 +77,17 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         errors = [f for f in analysis.findings if f.severity is Severity.ERROR]
         if errors:
             listing = "\n".join(format_text(f) for f in errors)
+            if not stop:
+                log.error(f"{len(errors)} error(s) in the document library; still showing the last good site.\n{listing}")
+                return True
             raise PluginError(
                 f"sms-docs: {len(errors)} error(s) in the document library; nothing was published.\n{listing}"
             )
+        return False
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
+        _refuse_links_leaving(files, config, self.plan.settings.root)
         self.plan.add_files(files, config)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/sms-docs/{asset.name}", abs_src_path=str(asset)))
@@ -136,6 +146,12 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         assert self.plan is not None
         self.plan.write_history_pages(config)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.refused and self.staging is not None:
+            self.staging.discard()
+            self.staging = None
+            return
+        if self.command == "serve":
+            self.serving = True
         if self.staging is None:
             return
         if config.strict and self.warnings.get_counts():
@@ -148,6 +164,24 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         if self.staging is not None:
             self.staging.discard()
             self.staging = None
+
+
+def _refuse_links_leaving(files: Files, config: MkDocsConfig, root: Path) -> None:
+    """MkDocs follows symbolic links in docs_dir; one leading out of the repository would
+    publish files of the build machine. Such files are left out, with a warning, as the
+    library folders refuse them (SMS101)."""
+    docs_dir = Path(config.docs_dir).resolve()
+    inside = (root.resolve(), docs_dir)
+    for file in list(files):
+        if not file.abs_src_path or not file.src_dir or Path(file.src_dir).resolve() != docs_dir:
+            continue  # theme files and generated files
+        target = Path(file.abs_src_path).resolve()
+        if not any(target.is_relative_to(folder) for folder in inside):
+            files.remove(file)
+            log.warning(
+                f"{file.src_uri}: symbolic link to a file outside the repository; refused, not published: "
+                "put the file itself in the repository"
+            )
 
 
 def _install_theme_parts(config: MkDocsConfig) -> None:

@@ -14,7 +14,9 @@ def format_text(finding: Finding) -> str:
 def format_github(finding: Finding) -> str:
     level = "error" if finding.severity == "error" else "warning"
     message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    path = finding.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    path = (
+        finding.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace(":", "%3A")
+    )
     return f"::{level} file={path},line={finding.line},title={finding.code}::{finding.code}: {message}"
 
 

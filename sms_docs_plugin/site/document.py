@@ -49,7 +49,11 @@ class DocumentView:
         return self.doc.next_review(self.settings.review_interval_months)
 
     def breadcrumbs(self) -> list[Link]:
-        return [self.link(d) for d in self.library.ancestry(self.doc)[:-1]]
+        # An unpublished ancestor (restricted, or a draft) keeps its place but not its id or title.
+        return [
+            self.link(d) if placement(d, self.settings) is not Placement.HIDDEN else Link("Unpublished document", None)
+            for d in self.library.ancestry(self.doc)[:-1]
+        ]
 
     def parents(self) -> list[Link]:
         return [self.link(p) for p in self.library.parents_of(self.doc) if placement(p, self.settings) is not Placement.HIDDEN]
@@ -71,6 +75,7 @@ class DocumentView:
             replacements = [
                 self.link(other) for other in self.library.documents
                 if doc.id and any(s.casefold() == doc.key for s in other.supersedes) and other.is_current
+                and placement(other, self.settings) is not Placement.HIDDEN
             ]
             text = "This document is retired and kept for reference only. Do not use it."
             banners.append(Banner("obsolete", "Obsolete", text, replacements[0] if replacements else None))

@@ -24,6 +24,7 @@ from ..history import LibraryHistory
 from ..model import Document
 from .diff import body_diff_html, field_changes
 from .render import render
+from .safety import neutralise
 from .versions import VersionEntry
 
 CONTENT_START = "<!--sms-content-->"
@@ -96,8 +97,11 @@ class HistoryPageWriter:
         site_name: str,
         markdown_config: tuple[list, dict],
         url_of_path: Callable[[str], str | None],
+        *,
+        allow_html: bool = False,
     ) -> None:
         self.history = history
+        self.allow_html = allow_html
         self.site_dir = site_dir
         self.site_name = site_name
         extensions, configs = markdown_config
@@ -163,6 +167,8 @@ class HistoryPageWriter:
         body = without_title(split(text).body)
         body = self._relink(body, entry.head.path or job.doc.path, page_url)
         body_html = self._convert(body)
+        if not self.allow_html:
+            body_html = neutralise(body_html)  # an old version was never checked by today's SMS405
         diff = None
         if previous is not None:
             old_text = self.history.text_of(previous.head)

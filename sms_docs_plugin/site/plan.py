@@ -27,6 +27,7 @@ from .links import SiteMap
 from .navigation import library_navigation
 from .records import Records
 from .render import render
+from .safety import neutralise
 from .versions import (
     VersionEntry,
     changes_src_uri,
@@ -138,6 +139,7 @@ class SitePlan:
             config.site_name,
             (list(config.markdown_extensions), dict(config.mdx_configs)),
             self.dest_paths.get,
+            allow_html=self.settings.allow_html,
         )
         return writer.write_all(self.history_jobs(Path(config.site_dir)))
 
@@ -190,6 +192,8 @@ class SitePlan:
         view = DocumentView(doc, self.analysis.library, self.sitemap, page_url, self.analysis.today)
         view.extra_banners = self._history_banners(doc, page_url)
         view.history_url = self._url(history_src_uri(doc), page_url)
+        if not self.settings.allow_html:
+            content = neutralise(content)  # SMS405 is the rule; this keeps script out whatever it missed
         page = view.header_html() + content + view.footer_html() + self._history_sheet(doc, page_url)
         return CONTENT_START + page + CONTENT_END
 
