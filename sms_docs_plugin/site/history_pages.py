@@ -24,7 +24,7 @@ from ..history import LibraryHistory
 from ..model import Document
 from .diff import body_diff_html, field_changes
 from .render import render
-from .safety import neutralise
+from .safety import may_carry_markup, neutralise
 from .versions import VersionEntry
 
 CONTENT_START = "<!--sms-content-->"
@@ -167,7 +167,7 @@ class HistoryPageWriter:
         body = without_title(split(text).body)
         body = self._relink(body, entry.head.path or job.doc.path, page_url)
         body_html = self._convert(body)
-        if not self.allow_html:
+        if not self.allow_html and may_carry_markup(body):
             body_html = neutralise(body_html)  # an old version was never checked by today's SMS405
         diff = None
         if previous is not None:

@@ -99,3 +99,13 @@ class _Writer(HTMLParser):
 def _attribute(value: str) -> str:
     """As Python-Markdown writes attribute values, so its own output is kept byte for byte."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+_RISKY_SOURCE = re.compile(r"[<{&]|script:|data:", re.I)
+
+
+def may_carry_markup(markdown_source: str) -> bool:
+    """False when Markdown this plain cannot render to anything `neutralise` would change:
+    no raw HTML (`<`), no attribute lists (`{`), no entities (`&`), no script or data
+    scheme. Past versions are many; most of them skip the rewrite."""
+    return _RISKY_SOURCE.search(markdown_source) is not None
