@@ -44,6 +44,7 @@ class RegisterRow:
     doc: Document
     next_review: date | None
     placement: Placement
+    parents: list[str]  # published parents only: a restricted parent's id is not disclosed
 
     def as_dict(self) -> dict[str, str]:
         doc = self.doc
@@ -59,7 +60,7 @@ class RegisterRow:
             "effective": doc.effective().isoformat() if doc.effective() else "",
             "next_review": self.next_review.isoformat() if self.next_review else "",
             "classification": doc.classification.value,
-            "parents": " ".join(doc.parents),
+            "parents": " ".join(self.parents),
             "path": doc.path,
         }
 
@@ -86,7 +87,16 @@ class Records:
 
     def rows(self) -> list[RegisterRow]:
         interval = self.settings.review_interval_months
-        return [RegisterRow(d, d.next_review(interval), placement(d, self.settings)) for d in self.published]
+        shown = {id(d) for d in self.published}
+        return [
+            RegisterRow(
+                d,
+                d.next_review(interval),
+                placement(d, self.settings),
+                [p.id or "" for p in self.library.parents_of(d) if id(p) in shown],
+            )
+            for d in self.published
+        ]
 
     def findings(self, *codes: str) -> list[Finding]:
         visible = {d.path for d in self.published}
