@@ -87,15 +87,6 @@ def split(text: str) -> ParsedText:
     return ParsedText(text, None, text, 1)
 
 
-def read_front_matter(front_matter: str) -> dict[str, object] | None:
-    """Front matter as plain data for callers that only need values (old versions in git)."""
-    try:
-        data = yaml.load(front_matter, Loader=_Loader)  # noqa: S506 - a safe loader
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def load_document(raw: bytes, path: str, abs_path: Path, folder_type: DocType) -> tuple[Document | None, list[Finding]]:
     """Parse and validate one file. Returns the document (None if unusable) and findings."""
     text, error, error_line = decode(raw)

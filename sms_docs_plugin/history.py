@@ -187,13 +187,6 @@ class DocHistory:
                 first.irregular = f"version {record.version} is not above the earlier version {highest}"
             highest = key if highest is None or key > highest else highest
 
-    def at_or_before(self, position: int) -> Revision | None:
-        found = None
-        for revision in self.revisions:
-            if revision.position <= position:
-                found = revision
-        return found
-
 
 @dataclass
 class LibraryHistory:

@@ -23,7 +23,3 @@ def placement(doc: Document, settings: Settings) -> Placement:
     if doc.status is Status.DRAFT or doc.status is None:
         return Placement.DRAFT if settings.publish_drafts else Placement.HIDDEN
     return Placement.CURRENT
-
-
-def is_published(doc: Document, settings: Settings) -> bool:
-    return placement(doc, settings) is not Placement.HIDDEN

@@ -30,7 +30,6 @@ from .render import render
 from .versions import VersionEntry
 
 DEFAULT_CLAUSES = Path(__file__).resolve().parent.parent / "data" / "clauses.yaml"
-RECORD_PAGES = ("register", "hierarchy", "coverage", "assessment", "reviews", "roles", "changes", "archive")
 DUE_SOON_DAYS = 30
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REGISTER_FIELDS = (
