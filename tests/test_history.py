@@ -14,6 +14,9 @@ import pytest
 from history_support import GitCounter, body_with, commit_as, history_of, move, new_library, revise
 from support import LibraryRepo, doc
 
+from sms_docs_plugin import history as history_module
+from sms_docs_plugin.history import LibraryHistory
+
 PROCEDURE = "procedures/pro-inc-001.md"
 APPROVED = date(2025, 1, 10)
 
@@ -296,6 +299,88 @@ def test_unchanged_history_is_not_read_again_and_a_new_commit_is(tmp_path, monke
     commit_as(library, "Version 1.1", "Bob Writer", "2025-02-01")
     assert [r.version for r in history_of(library).for_path(PROCEDURE).versions()] == ["1.0", "1.1"]
     assert counter.count("log") == 1, counter.calls()
+
+
+def _fresh_history(repo: LibraryRepo) -> LibraryHistory:
+    """The history as a new process reads it: the in-memory copy of the last read dropped,
+    so only what is stored in the git folder carries over."""
+    history_module._CACHE.clear()
+    return history_of(repo)
+
+
+def _snapshot(history: LibraryHistory) -> list:
+    commits = [(c.sha, c.position, c.author, c.committed, c.subject, c.body, c.parents) for c in history.commits]
+    lineages = [
+        (path, lineage.path, lineage.deleted, [(r.commit.sha, r.path, r.blob, r.fields, r.content_key) for r in lineage.revisions])
+        for path, lineage in sorted(history.documents.items())
+    ]
+    removed = [(lineage.path, [r.blob for r in lineage.revisions]) for lineage in history.removed]
+    return [commits, lineages, removed]
+
+
+def test_new_commits_on_top_of_the_stored_history_are_read_alone_and_agree_with_a_full_read(tmp_path, monkeypatch, library):
+    _fresh_history(library)  # stores the history of the first commit
+    revise(library, "PRO-INC-001", version="1.1", change="Second.", approved="2025-02-01",
+           body=body_with(library, "PRO-INC-001", "A second step."))
+    commit_as(library, "Version 1.1", "Bob Writer", "2025-02-01")
+    move(library, "PRO-INC-001", "procedures/incidents/pro-inc-001.md")
+    library.add(doc("PRO-INC-002", "procedure", parents=["PRC-INC"], title="Close an incident", approved="2025-03-01"))
+    commit_as(library, "Move one, add one", "Carol Editor", "2025-03-01")
+    library.git("rm", "-q", "procedures/pro-inc-002.md")
+    commit_as(library, "Withdraw the new one", "Dan Mover", "2025-04-01")
+    counter = GitCounter.install(tmp_path)
+    monkeypatch.setenv("PATH", counter.path)
+
+    incremental = _fresh_history(library)
+
+    logs = [words for words in counter.calls() if words[0] == "log"]
+    assert len(logs) == 1 and any(word.endswith("..HEAD") for word in logs[0]), logs
+    versions = [r.version for r in incremental.for_path("procedures/incidents/pro-inc-001.md").versions()]
+    assert versions == ["1.0", "1.1"]
+    assert [lineage.path for lineage in incremental.removed] == ["procedures/pro-inc-002.md"]
+    (library.root / ".git" / "sms-docs" / "history-v2.marshal").unlink()
+    assert _snapshot(incremental) == _snapshot(_fresh_history(library))
+
+
+def test_the_same_commit_read_again_in_a_new_process_runs_no_git_log(tmp_path, monkeypatch, library):
+    first = _fresh_history(library)
+    counter = GitCounter.install(tmp_path)
+    monkeypatch.setenv("PATH", counter.path)
+
+    again = _fresh_history(library)
+
+    assert counter.count("log") == 0 and ["cat-file", "--batch"] not in counter.calls(), counter.calls()
+    assert _snapshot(again) == _snapshot(first)
+
+
+def test_a_rewritten_history_is_read_again_in_full(tmp_path, monkeypatch, library):
+    revise(library, "PRO-INC-001", version="1.1", change="Second.", approved="2025-02-01")
+    commit_as(library, "Version 1.1", "Bob Writer", "2025-02-01")
+    _fresh_history(library)
+    library.git("reset", "-q", "--hard", "HEAD~1")  # the stored HEAD is no longer an ancestor
+    revise(library, "PRO-INC-001", version="2.0", change="Rewritten.", approved="2025-02-02")
+    commit_as(library, "Version 2.0", "Carol Editor", "2025-02-02")
+    counter = GitCounter.install(tmp_path)
+    monkeypatch.setenv("PATH", counter.path)
+
+    history = _fresh_history(library)
+
+    logs = [words for words in counter.calls() if words[0] == "log"]
+    assert len(logs) == 1 and not any(".." in word for word in logs[0]), logs
+    assert [r.version for r in history.for_path(PROCEDURE).versions()] == ["1.0", "2.0"]
+
+
+def test_deepening_a_shallow_clone_shows_the_history_it_fetched(library, tmp_path):
+    for number, day in enumerate(["2025-02-01", "2025-03-01"], start=1):
+        revise(library, "PRO-INC-001", version=f"1.{number}", change=f"Revision {number}.", approved=day)
+        commit_as(library, f"Version 1.{number}", "Bob Writer", day)
+    clone = LibraryRepo(tmp_path / "shallow")
+    library.git("clone", "-q", "--depth", "1", f"file://{library.root}", str(clone.root))
+    assert [r.version for r in _fresh_history(clone).for_path(PROCEDURE).versions()] == ["1.2"]
+
+    clone.git("fetch", "-q", "--deepen", "1")  # HEAD is the same commit; its history is not
+
+    assert [r.version for r in _fresh_history(clone).for_path(PROCEDURE).versions()] == ["1.1", "1.2"]
 
 
 # --------------------------------------------------------------------------- what history is missing
