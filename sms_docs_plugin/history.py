@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from . import store
 from .frontmatter import decode
 from .gitrepo import SourceState, source_state
 from .model import Document, Version
@@ -31,7 +31,7 @@ _FORMAT = _RECORD + _UNIT.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)$")
 _FENCE_BYTES = re.compile(rb"---[ \t]*\n")
 _CLOSING_BYTES = re.compile(rb"^(?:---|\.\.\.)[ \t]*$", re.M)
-_CACHE_FILE = "sms-docs/blobs-v2.marshal"
+_CACHE_FILE = "sms-docs/blobs-v3.marshal"
 _HISTORY_FILE = "sms-docs/history-v2.marshal"
 _SYMLINK_MODE = "120000"
 # The fields history needs; the rest of an old version is read with its full text when shown.
@@ -445,12 +445,13 @@ class _StoredHistory:
 
     def __init__(self, git_dir: Path, key: tuple[object, ...]) -> None:
         self.path = git_dir / _HISTORY_FILE
-        self.key = marshal.loads(marshal.dumps(key))  # tuples and lists as marshal gives them back
+        # As marshal gives it back (tuples, lists), and void when the code that parsed it changes.
+        self.key = marshal.loads(marshal.dumps((store.code_fingerprint(), *key)))
 
     def load(self) -> _Stored | None:
         try:
             # loads() of the whole file: marshal.load() on a file object reads it in small pieces, 4-6x slower.
-            key, head, raw_commits, raw_documents, raw_removed = marshal.loads(self.path.read_bytes())
+            key, head, raw_commits, raw_documents, raw_removed = marshal.loads(store.read(self.path) or b"")
             if key != self.key:
                 return None
             commits = [
@@ -498,13 +499,7 @@ class _StoredHistory:
             for c in history.commits
         ]
         payload = (self.key, head, commits, [lineage(d) for d in history.documents.values()], [lineage(d) for d in history.removed])
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            temporary = self.path.with_suffix(f".tmp{os.getpid()}")
-            temporary.write_bytes(marshal.dumps(payload))
-            os.replace(temporary, self.path)
-        except (OSError, ValueError):
-            pass  # a read-only repository reads its history each time
+        store.write(self.path, marshal.dumps(payload))
 
 
 class _BlobCache:
@@ -515,20 +510,14 @@ class _BlobCache:
         self.path = git_dir / _CACHE_FILE
         self.entries: dict[str, tuple[tuple[str, ...], str]] = {}
         try:
-            loaded = marshal.loads(self.path.read_bytes())
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except (OSError, EOFError, ValueError, TypeError):
+            fingerprint, entries = marshal.loads(store.read(self.path) or b"")
+            if fingerprint == store.code_fingerprint() and isinstance(entries, dict):
+                self.entries = entries
+        except (EOFError, ValueError, TypeError):
             self.entries = {}
 
     def save(self) -> None:
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            temporary = self.path.with_suffix(f".tmp{os.getpid()}")
-            temporary.write_bytes(marshal.dumps(self.entries))
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a read-only repository still builds; it just reads every blob each time
+        store.write(self.path, marshal.dumps((store.code_fingerprint(), self.entries)))
 
 
 def _explain(stderr: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .frontmatter import load_document
+from . import store
+from .frontmatter import git_blob_id, load_document
 from .model import DocType, Document, Finding, Status, make_finding
 from .settings import Settings
 
@@ -102,6 +104,7 @@ def load_library(settings: Settings) -> Library:
     """Read every Markdown file of the three library folders, in a stable order."""
     library = Library(settings)
     root = settings.root.resolve()
+    parsed = _ParsedDocuments(root)
     for doc_type in DocType:
         folder = settings.folder(doc_type)
         if not folder.is_dir():
@@ -112,7 +115,7 @@ def load_library(settings: Settings) -> Library:
                 library.assets.append(rel)
                 continue
             try:
-                doc, findings = _load(path, rel, doc_type)
+                doc, findings = _load(path, rel, doc_type, parsed)
             except OSError as exc:
                 library.load_findings.append(make_finding("SMS101", rel, 1, f"the file cannot be read: {exc.strerror}"))
                 continue
@@ -120,23 +123,61 @@ def load_library(settings: Settings) -> Library:
             if doc is not None:
                 library.documents.append(doc)
     library.documents.sort(key=lambda d: d.path)
+    parsed.save()
     return library
 
 
+Loaded = tuple[Document | None, list[Finding]]
+_Entry = tuple[str, str, Loaded]  # blob id, absolute path, what loading gave
+
 # `mkdocs serve` rebuilds after every edit; files that did not change are not parsed again.
-_LOADED: dict[tuple[str, DocType], tuple[tuple[int, int], tuple[Document | None, list[Finding]]]] = {}
+_LOADED: dict[tuple[str, DocType], tuple[tuple[int, int], _Entry]] = {}
 
 
-def _load(path: Path, rel: str, doc_type: DocType) -> tuple[Document | None, list[Finding]]:
+class _ParsedDocuments:
+    """Documents parsed by earlier runs, by path and content, kept in the git folder: a
+    pre-commit check re-parses only the files that changed since the last run."""
+
+    _NAME = "documents-v1.pickle"
+
+    def __init__(self, root: Path) -> None:
+        self.key = store.code_fingerprint()
+        self.path = folder / self._NAME if (folder := store.folder(root)) else None
+        self.before: dict[tuple[str, str], _Entry] = {}
+        self.now: dict[tuple[str, str], _Entry] = {}
+        data = store.read(self.path) if self.path else None
+        if data:
+            try:
+                key, entries = pickle.loads(data)  # noqa: S301 - our own file in .git
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+                return
+            if key == self.key:
+                self.before = entries
+
+    def get(self, rel: str, doc_type: DocType, path: Path, raw: bytes) -> _Entry:
+        key, blob = (rel, doc_type.value), git_blob_id(raw)
+        entry = self.before.get(key)
+        if entry is None or entry[:2] != (blob, str(path)):
+            entry = (blob, str(path), load_document(raw, rel, path, doc_type))
+        self.now[key] = entry
+        return entry
+
+    def save(self) -> None:
+        if self.path is not None and self.now != self.before:
+            store.write(self.path, pickle.dumps((self.key, self.now), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load(path: Path, rel: str, doc_type: DocType, parsed: _ParsedDocuments) -> Loaded:
     stat = path.stat()
     stamp = (stat.st_mtime_ns, stat.st_size)
     key = (str(path), doc_type)
     cached = _LOADED.get(key)
     if cached is not None and cached[0] == stamp:
-        return cached[1]
-    result = load_document(path.read_bytes(), rel, path, doc_type)
-    _LOADED[key] = (stamp, result)
-    return result
+        entry = parsed.now[(rel, doc_type.value)] = cached[1]
+    else:
+        entry = parsed.get(rel, doc_type, path, path.read_bytes())
+        _LOADED[key] = (stamp, entry)
+    return entry[2]
 
 
 def _walk(folder: Path, root: Path, library: Library) -> list[Path]:

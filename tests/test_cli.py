@@ -259,3 +259,48 @@ def test_check_as_a_python_module(clean_library):
     )
     assert done.returncode == 0, done.stderr
     assert '"documents": 4' in done.stdout
+
+
+# --------------------------------------------------------------------------- what is kept between runs
+
+
+def test_a_later_check_sees_each_edit_although_parsed_documents_are_kept_between_runs(clean_library):
+    assert clean_library.check().returncode == 0
+    assert (clean_library.root / ".git" / "sms-docs" / "documents-v1.pickle").is_file()
+    orphan = clean_library.spec("PRO-INC-001").path
+    text = (clean_library.root / orphan).read_text()
+    clean_library.write(orphan, text.replace("parents: [PRC-INC]", "parents: []"))
+
+    broken = clean_library.check()
+    assert broken.returncode == 1 and f"{orphan}:" in broken.stdout and "SMS202" in broken.stdout
+
+    clean_library.write(orphan, text)
+    assert clean_library.check().returncode == 0
+
+
+def test_a_moved_file_is_reported_under_its_new_path(clean_library):
+    clean_library.check()
+    old = clean_library.spec("PRO-INC-001").path
+    new = old.replace("procedures/", "procedures/moved/")
+    clean_library.write(new, (clean_library.root / old).read_text().replace("parents: [PRC-INC]", "parents: []"))
+    clean_library.remove(old)
+    clean_library.check()
+    clean_library.write(new, (clean_library.root / new).read_text() + "\n")
+
+    result = clean_library.check()
+
+    assert f"{new}:" in result.stdout and f"{old}:" not in result.stdout
+
+
+@pytest.mark.parametrize("kept", ["documents-v1.pickle", "history-v2.marshal", "blobs-v3.marshal"])
+def test_a_damaged_file_kept_between_runs_is_ignored(clean_library, kept):
+    first = clean_library.check("--format", "json")
+    folder = clean_library.root / ".git" / "sms-docs"
+    (folder / kept).write_bytes(b"\x80\x05not what was written")
+    if kept.startswith("blobs"):
+        (folder / "history-v2.marshal").unlink()  # else the stored history of HEAD is used, not the blobs
+
+    again = clean_library.check("--format", "json")
+
+    assert again.returncode == first.returncode == 0, again.output
+    assert again.stdout == first.stdout
