@@ -88,8 +88,8 @@ def _used_ids(library: Library, history: LibraryHistory | None) -> set[str]:
     if history is not None:
         for lineage in history.all_lineages():
             for revision in lineage.revisions:
-                value = revision.fields.get("id")
-                if isinstance(value, str):
+                value = revision.field_text("id")
+                if value:
                     used.add(value.casefold())
     return used
 

@@ -37,13 +37,15 @@ _SYMLINK_MODE = "120000"
 # The fields history needs; the rest of an old version is read with its full text when shown.
 _UNIQUE_FIELDS = ("change", "title")
 KEPT_FIELDS = ("id", "version", "status", "title", "owner", "approver", "approved", "effective", "review", "change")
+_FIELD_INDEX = {name: index for index, name in enumerate(KEPT_FIELDS)}
+_VERSION, _STATUS = _FIELD_INDEX["version"], _FIELD_INDEX["status"]
 
 
 class HistoryError(Exception):
     """Git refused to read the repository; the message says how to fix it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commit:
     sha: str
     parents: tuple[str, ...]
@@ -64,14 +66,17 @@ class Commit:
         return f"{self.subject}\n\n{self.body}".strip()
 
 
-@dataclass
+@dataclass(slots=True)
 class Revision:
-    """One state of one document: a commit that wrote it, or the uncommitted working tree."""
+    """One state of one document: a commit that wrote it, or the uncommitted working tree.
+
+    Slots and a tuple of values rather than a dict: a library's history holds tens of
+    thousands of revisions, and this halves the memory they take."""
 
     commit: Commit | None  # None for the working tree
     path: str
     blob: str
-    fields: dict[str, object]
+    values: tuple[str, ...]  # the KEPT_FIELDS, in that order
     content_key: str  # hash of everything but `review`: equal keys mean "no change"
     irregular: str = ""  # why this revision broke the versioning rules, if it did
     version: str = field(init=False)
@@ -79,18 +84,20 @@ class Revision:
 
     def __post_init__(self) -> None:
         # Read hundreds of thousands of times while grouping versions: plain attributes.
-        value = self.fields.get("version")
-        self.version = value if isinstance(value, str) else ""
-        self.status = str(self.fields.get("status") or "")
+        self.version = self.values[_VERSION]
+        self.status = self.values[_STATUS]
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return dict(zip(KEPT_FIELDS, self.values, strict=True))
 
     @property
     def version_key(self) -> Version | None:
         return Version.parse(self.version) if self.version else None
 
-
     def field_text(self, name: str) -> str:
-        value = self.fields.get(name)
-        return value if isinstance(value, str) else ""
+        index = _FIELD_INDEX.get(name)
+        return self.values[index] if index is not None else ""
 
     @property
     def position(self) -> int:
@@ -321,7 +328,7 @@ def _unquote(value: str) -> str:
 
 def revision_from_text(text: str, commit: Commit | None, path: str, blob: str) -> Revision:
     values, key = parse_blob(text.encode("utf-8", "surrogateescape"))
-    return Revision(commit=commit, path=path, blob=blob, fields=dict(zip(KEPT_FIELDS, values, strict=True)), content_key=key)
+    return Revision(commit=commit, path=path, blob=blob, values=values, content_key=key)
 
 
 # ---------------------------------------------------------------------------------------
@@ -471,7 +478,7 @@ class _StoredHistory:
         return DocHistory(
             path,
             [
-                Revision(commits[position], revision_path, blob, dict(zip(KEPT_FIELDS, values, strict=True)), key)
+                Revision(commits[position], revision_path, blob, tuple(values), key)
                 for position, revision_path, blob, values, key in revisions
             ],
             deleted,
@@ -487,8 +494,7 @@ class _StoredHistory:
                 doc.path,
                 doc.deleted,
                 [
-                    # Every Revision's fields hold KEPT_FIELDS in that order (see _lineages).
-                    (r.position, keep(r.path, r.path), r.blob, tuple(map(keep, r.fields.values(), r.fields.values())), r.content_key)
+                    (r.position, keep(r.path, r.path), r.blob, tuple(map(keep, r.values, r.values)), r.content_key)
                     for r in doc.revisions
                     if r.commit is not None
                 ],
@@ -668,9 +674,8 @@ def _lineages(
             lineage.path = change.new_path
             live[change.new_path] = lineage
             values, key = parsed.get(change.new_blob, (_EMPTY, change.new_blob))
-            fields = dict(zip(KEPT_FIELDS, values, strict=True))
             path = change.new_path[len(prefix):] if change.new_path.startswith(prefix) else change.new_path
-            lineage.revisions.append(Revision(change.commit, path, change.new_blob, fields, key))
+            lineage.revisions.append(Revision(change.commit, path, change.new_blob, values, key))
     result = {}
     for path, lineage in live.items():
         current = path[len(prefix):] if path.startswith(prefix) else path
@@ -680,7 +685,7 @@ def _lineages(
 
 
 def _doc_id(lineage: DocHistory) -> str:
-    return str(lineage.revisions[-1].fields.get("id")) if lineage.revisions else ""
+    return lineage.revisions[-1].field_text("id") if lineage.revisions else ""
 
 
 def commits_since(root: Path, base_ref: str) -> set[str]:
