@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import git
-
 
 @dataclass(frozen=True)
 class SourceState:
@@ -63,30 +61,32 @@ def access_problem(root: Path) -> str | None:
     )
 
 
-def open_repo(root: Path) -> git.Repo | None:
-    try:
-        return git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
 
 
 def source_state(root: Path, watched: Iterable[str] = ()) -> SourceState:
     """HEAD and what history is missing. Uncommitted changes count only under `watched`
-    (the library and its configuration), so a built site/ folder is not a change."""
-    repo = open_repo(root)
-    if repo is None:
-        return SourceState(notices=("This folder is not a git repository: no commit and no history are known.",))
+    (the library and its configuration), so a built site/ folder is not a change.
+
+    Plain `git` calls: every check runs this, and importing a git library would cost more
+    than the three calls."""
     try:
-        commit = repo.head.commit.hexsha
-    except ValueError:
-        return SourceState(notices=("The git repository has no commits yet: no history is known.",))
-    except git.GitCommandError as exc:
-        return SourceState(notices=(f"git could not be read: {exc.stderr.strip() or exc}",))
-    shallow = (Path(repo.git_dir) / "shallow").exists()
-    try:
-        base = Path(root).resolve().relative_to(Path(repo.working_tree_dir or root).resolve())
-        paths = [(base / p).as_posix() for p in watched] or [base.as_posix()]
-        dirty = bool(repo.git.status("--porcelain", "--untracked-files=normal", "--", *paths).strip())
-    except git.GitCommandError:
-        dirty = False
-    return SourceState(commit=commit, detached=repo.head.is_detached, shallow=shallow, dirty=dirty)
+        found = _git(root, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD")
+    except OSError:
+        return SourceState(notices=("git is not installed: no commit and no history are known.",))
+    lines = found.stdout.split("\n")
+    if found.returncode != 0:
+        if "not a git repository" in found.stderr:
+            return SourceState(notices=("This folder is not a git repository: no commit and no history are known.",))
+        if len(lines) >= 3 and lines[2] == "HEAD":  # rev-parse echoes a HEAD it cannot resolve
+            return SourceState(notices=("The git repository has no commits yet: no history is known.",))
+        reason = found.stderr.strip().splitlines()[0] if found.stderr.strip() else f"exit code {found.returncode}"
+        return SourceState(notices=(f"git could not be read: {reason}",))
+    toplevel, shallow, commit = lines[0], lines[1] == "true", lines[2]
+    detached = _git(root, "symbolic-ref", "-q", "HEAD").returncode != 0
+    base = Path(root).resolve().relative_to(Path(toplevel).resolve())
+    paths = [(base / p).as_posix() for p in watched] or [base.as_posix()]
+    status = _git(Path(toplevel), "status", "--porcelain", "--untracked-files=normal", "--", *paths)
+    dirty = status.returncode == 0 and bool(status.stdout.strip())
+    return SourceState(commit=commit, detached=detached, shallow=shallow, dirty=dirty)
