@@ -364,3 +364,54 @@ def test_sample_library_builds_strict_and_an_orphan_fails_both_doors(tmp_path):
     check = repo.check(SOURCE_DATE_EPOCH=None)
     assert check.returncode == 1
     assert "procedures/pro-zzz-001.md:1: SMS202 error:" in check.stdout
+
+
+# --------------------------------------------------------------------------- a large library's navigation
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory) -> LibraryRepo:
+    """40 policies under the root policy, in two sub-folders; 35 procedures under one process."""
+    specs = [doc("POL-SMS", "policy", title="Service management policy")]
+    for n in range(1, 41):
+        subdir = "change-management" if n <= 20 else "incident-management"
+        specs.append(doc(f"POL-P{n:02d}", "policy", parents=["POL-SMS"], subdir=subdir, title=f"Policy {n:02d}"))
+    specs.append(doc("PRC-X", "process", parents=["POL-P01"], title="Busy process"))
+    specs += [doc(f"PRO-X-{n:03d}", "procedure", parents=["PRC-X"], title=f"Step {n:02d}") for n in range(1, 36)]
+    repo = LibraryRepo.create(tmp_path_factory.mktemp("crowded") / "library", specs)
+    result = repo.build()
+    assert result.returncode == 0, result.output
+    return repo
+
+
+def nav_targets(repo: LibraryRepo, page_path: Path) -> tuple[set[Path], list[str]]:
+    """The pages linked from a page's primary navigation, and the texts of its entries
+    (a closed section is pruned to one link to its first page)."""
+    primary = read_page(page_path).find("nav", class_="md-nav--primary")
+    targets = {resolve_href(page_path, href, repo.site).resolve() for _, href in primary.links() if not href.startswith("#")}
+    labels = [node.text.strip() for node in primary.find_all(class_="md-nav__link")]
+    return targets, labels
+
+
+def test_many_policies_are_grouped_by_sub_folder_and_a_page_carries_only_its_own_group(crowded):
+    targets, labels = nav_targets(crowded, crowded.doc_page("PRO-X-001"))
+
+    assert "Change management" in " ".join(labels) and "Incident management" in " ".join(labels), labels
+    assert crowded.doc_page("POL-P02").resolve() in targets  # same group, on the open branch
+    assert crowded.doc_page("POL-P22").resolve() not in targets  # the other group stays closed (pruned)
+
+
+def test_many_procedures_in_one_folder_are_grouped_by_title(crowded):
+    targets, labels = nav_targets(crowded, crowded.doc_page("PRO-X-001"))
+
+    assert any(label.startswith("Step 01 – Step 30") for label in labels), labels
+    assert any(label.startswith("Step 31 – Step 35") for label in labels), labels
+    assert crowded.doc_page("PRO-X-030").resolve() in targets
+    assert crowded.doc_page("PRO-X-032").resolve() not in targets
+
+
+def test_every_document_of_a_crowded_library_is_still_in_the_navigation(crowded):
+    reachable: set[Path] = set()
+    for spec in crowded.specs.values():
+        reachable |= nav_targets(crowded, crowded.doc_page(spec.id))[0]
+    assert {crowded.doc_page(spec.id).resolve() for spec in crowded.specs.values()} <= reachable

@@ -1,11 +1,15 @@
 """The site navigation shaped by the hierarchy: policy › process › procedure.
 
 Each document appears once, under its primary parent, so a page carries only its own
-branch when Material prunes the navigation.
+branch when Material prunes the navigation. A parent with many children shows them in
+groups (by the sub-folder they sit in, else by title), so no level of the navigation
+grows with the size of the library: every page carries it, and a list of hundreds of
+policies on every page made the site grow with the square of its size.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from mkdocs.structure import StructureItem
@@ -17,6 +21,8 @@ from ..model import DocType, Document
 
 # Deeper policy chains are flattened: themes render the navigation recursively.
 MAX_DEPTH = 6
+# More children than this are shown in groups.
+GROUP_LIMIT = 30
 
 
 def library_navigation(
@@ -30,8 +36,7 @@ def library_navigation(
     items = _without(nav.items, library_pages)
     placed: set[str] = set()
     tree: list[StructureItem] = []
-    for top in _tops(library, pages):
-        tree.append(_branch(top, library, pages, placed, 1))
+    tree += _grouped([(top, _branch(top, library, pages, placed, 1)) for top in _tops(library, pages)], library)
     leftovers = [doc for doc in library.documents if doc.key in pages and doc.key not in placed]
     for doc_type in DocType:
         strays = [doc for doc in leftovers if doc.doc_type is doc_type]
@@ -55,19 +60,58 @@ def _branch(doc: Document, library: Library, pages: dict[str, Page], placed: set
     key = doc.key or ""
     placed.add(key)
     page = pages[key]
-    children: list[StructureItem] = []
+    children: list[tuple[Document, StructureItem]] = []
     for child in library.children_of(doc):
         child_key = child.key or ""
         if child_key in placed or child_key not in pages or library.primary_parent(child) is not doc:
             continue
         if depth < MAX_DEPTH and library.children_of(child):
-            children.append(_branch(child, library, pages, placed, depth + 1))
+            children.append((child, _branch(child, library, pages, placed, depth + 1)))
         else:
             placed.add(child_key)
-            children.append(pages[child_key])
+            children.append((child, pages[child_key]))
     if not children:
         return page
-    return Section(page.title or key, [page, *children])
+    return Section(page.title or key, [page, *_grouped(children, library)])
+
+
+def _grouped(children: list[tuple[Document, StructureItem]], library: Library) -> list[StructureItem]:
+    if len(children) <= GROUP_LIMIT:
+        return [item for _, item in children]
+    by_folder: dict[str, list[tuple[Document, StructureItem]]] = {}
+    for child in children:
+        by_folder.setdefault(_folder_label(child[0], library), []).append(child)
+    if len(by_folder) == 1 or len(by_folder) > GROUP_LIMIT:
+        return _by_title(children)
+    grouped: list[StructureItem] = [item for _, item in by_folder.pop("", [])]  # not in a sub-folder
+    for label in sorted(by_folder, key=str.casefold):
+        members = by_folder[label]
+        items = _by_title(members) if len(members) > GROUP_LIMIT else [item for _, item in members]
+        grouped.append(Section(label, items))
+    return grouped
+
+
+def _folder_label(doc: Document, library: Library) -> str:
+    """`policies/change-management/x.md` -> "Change management"; "" directly in the folder."""
+    folder = library.settings.library[doc.doc_type].strip("/")
+    parts = doc.path.split("/")[:-1]
+    if parts[: len(folder.split("/"))] == folder.split("/"):
+        parts = parts[len(folder.split("/")) :]
+    label = " / ".join(part.replace("-", " ").replace("_", " ") for part in parts)
+    return label[:1].upper() + label[1:]
+
+
+def _by_title(children: list[tuple[Document, StructureItem]]) -> list[StructureItem]:
+    """Runs of children in title order, each named after its first and last title; runs of
+    about the square root of their number, so neither the runs nor their list grow long."""
+    ordered = sorted(children, key=lambda child: (child[0].title.casefold(), child[0].id or ""))
+    size = max(GROUP_LIMIT, math.isqrt(len(ordered) - 1) + 1)
+    groups: list[StructureItem] = []
+    for start in range(0, len(ordered), size):
+        run = ordered[start : start + size]
+        first, last = run[0][0].title or run[0][0].id or "", run[-1][0].title or run[-1][0].id or ""
+        groups.append(Section(f"{first[:24]} – {last[:24]}", [item for _, item in run]))
+    return groups
 
 
 def _without(items: Iterable[StructureItem], drop: set[int]) -> list[StructureItem]:
