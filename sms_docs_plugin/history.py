@@ -26,6 +26,7 @@ from .gitrepo import SourceState, source_state
 from .model import Document, Version
 
 _RECORD = "\x1e"
+_RECORD_BYTES = _RECORD.encode()
 _UNIT = "\x1f"
 _FORMAT = _RECORD + _UNIT.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + _UNIT
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)$")
@@ -406,7 +407,7 @@ def _is_ancestor(toplevel: Path, ancestor: str, commit: str) -> bool:
     return result.returncode == 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Change:
     commit: Commit
     status: str  # A, M, D, R, T
@@ -545,14 +546,11 @@ def _log(
         f"--format={_FORMAT}", f"{since}..HEAD" if since else "HEAD", "--", *pathspecs,
     )
     assert process.stdout is not None
-    output = process.stdout.read()
-    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-    if process.wait() != 0:
-        raise HistoryError(_explain(stderr))
     commits: list[Commit] = []
     changes: list[_Change] = []
-    for record in output.decode("utf-8", "surrogateescape").split(_RECORD)[1:]:
-        parts = record.split(_UNIT)
+
+    def parse(record: bytes) -> None:
+        parts = record.decode("utf-8", "surrogateescape").split(_UNIT)
         sha, parents, author, email, authored, committed, subject, body = parts[:8]
         commit = Commit(
             sha=sha,
@@ -567,6 +565,20 @@ def _log(
         )
         commits.append(commit)
         changes.extend(_raw_changes(commit, _UNIT.join(parts[8:])))
+
+    # Commit by commit as git writes them: the whole log of a large library, decoded and
+    # split at once, took more memory than everything read from it.
+    pending = b""
+    for chunk in iter(lambda: process.stdout.read1(1 << 20), b""):  # type: ignore[union-attr]
+        *records, pending = (pending + chunk).split(_RECORD_BYTES)
+        for record in records:
+            if record:
+                parse(record)
+    if pending:
+        parse(pending)
+    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.wait() != 0:
+        raise HistoryError(_explain(stderr))
     return commits, changes
 
 
