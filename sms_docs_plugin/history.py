@@ -224,7 +224,10 @@ class LibraryHistory:
 
     def prefetch(self, revisions: Iterable[Revision]) -> None:
         """Read the full texts of many revisions in one batch (past versions and diffs)."""
-        wanted = [r.blob for r in revisions if r.commit is not None and r.blob not in self._texts]
+        # In the order of the commits: git inflates a blob from the deltas of its neighbours in
+        # the pack, and one document's versions in a row defeat its cache (7x slower here).
+        committed = sorted((r for r in revisions if r.commit is not None), key=lambda r: r.position)
+        wanted = [r.blob for r in committed if r.blob not in self._texts]
         for sha, raw in _read_blobs(self.root, list(dict.fromkeys(wanted))):
             text, _, _ = decode(raw)
             self._texts[sha] = text or ""

@@ -13,14 +13,14 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
 
 from ..frontmatter import split, without_title
-from ..history import LibraryHistory
+from ..history import LibraryHistory, Revision
 from ..model import Document
 from .diff import body_diff_html, field_changes
 from .render import render
@@ -120,7 +120,7 @@ class HistoryPageWriter:
         return written + self._write_batch(batch)
 
     def _write_batch(self, batch: list[HistoryJob]) -> int:
-        self.history.prefetch(entry.head for job in batch for entry in job.entries)
+        self.history.prefetch(revision for job in batch for revision in job.texts_shown())
         written = 0
         for job in batch:
             written += self._write_job(job)
@@ -255,6 +255,19 @@ class HistoryJob:
     @staticmethod
     def relative(target: str, page: str) -> str:
         return relative_url(target, page)
+
+    def texts_shown(self) -> Iterator[Revision]:
+        """The versions whose full text the pages of this job show or compare: each
+        published past version and the one before it, and the last two for the changes page."""
+        entries = self.entries
+        for index, entry in enumerate(entries):
+            if entry.src_uri is not None and entry.url_path is not None:
+                yield entry.head
+                if index:
+                    yield entries[index - 1].head
+        if entries[-1].changes_url_path and len(entries) > 1:
+            yield entries[-1].head
+            yield entries[-2].head
 
     def entries_with_urls(self, page: str) -> list[VersionEntry]:
         for entry in self.entries:
