@@ -216,6 +216,17 @@ def test_near_duplicate_verdicts_do_not_depend_on_pythonhashseed(tmp_path):
     assert "also in PRO-INC-002" in outputs["0"]
 
 
+def test_words_are_compared_in_lower_case_and_split_at_any_other_character_than_a_z_and_0_9(tmp_path):
+    # A dash, a curly quote or a non-breaking space between two words separates them as a
+    # space does, so the second body repeats the first one's 300 words.
+    plain = words("shared", 300)
+    separators = ["—", "’", "\u00a0", "…"]
+    fancy = "".join(word.upper() + separators[number % 4] for number, word in enumerate(plain.split()))
+    library = library_at(tmp_path / "library", *clean_docs(), steps_doc("PRO-INC-002", plain), steps_doc("PRO-INC-003", fancy))
+    finding = only(check_json(library)["findings"], "SMS402")
+    assert finding["id"] == "PRO-INC-003" and "also in PRO-INC-002" in finding["message"], finding["message"]
+
+
 # --------------------------------------------------------------------------- SMS403
 
 
@@ -503,3 +514,109 @@ def test_allow_html_option_silences_sms405(html_library):
 def test_html_in_code_and_autolinks_is_not_sms405(html_library):
     repo, verdicts = html_library
     assert findings_at(verdicts["default"], repo.spec("PRO-INC-003").path) == []
+
+
+# --------------------------------------------------------------------------- the text the rules read
+
+
+# The rules read a body outside code, one line at a time: a line whose text starts with ```
+# or ~~~ opens a fenced block and the next such line closes it, inline code does not count,
+# and nothing a rule looks for runs on into the next line.
+FENCED_NAMES_STEPS = (
+    "```text\n"
+    "Contact: Grace Hopper\n"
+    "~~~\n"
+    "1. **Incident Manager** — Ask Grace Hopper first.\n"
+    "2. **Incident Manager** — Run `page Jane Roe` to page the on-call engineer.\n"
+    "3. **Incident Manager** — Ask MaryJane Roe-Smith or the Ada Lovelaces team.\n"
+    "4. **Incident Manager** — Phone Jane Roe."
+)
+FENCED_NAMES_RECORDS = "- The paging log.\n\n    ```\nJane Roe and Ada Lovelace keep it.\n"  # never closed
+HTML_LINES = (
+    "<b>one</b> and <i>two</i> on one line.\n"
+    "A tag broken over <span\n"
+    'class="note">two lines</span is no tag.\n'
+    "Mail <https://example.org/desk> or <mailto:desk@example.org>.\n"
+    "<br/>\n"
+    "<!-- a comment -->\n"
+    "<hr>"
+)
+REFERENCE_STEPS = (
+    "```\n"
+    "See [fax](pro-inc-009.md) and PRO-INC-009.\n"
+    "```\n"
+    "1. **Incident Manager** — Run `open pro-inc-009.md` or [the fax](\n"
+    "pro-inc-009.md) as needed.\n"
+    "2. **Incident Manager** — Do not page as PRO-INC-009 did.\n"
+    "3. **Incident Manager** — Nor as in [the fax procedure](pro-inc-009.md)."
+)
+SWAPPED_AFTER_FENCE = body_with(
+    "PRO-INC-005", "procedure", "Swapped", {"Purpose": "```markdown\n## Roles\n```"},
+    headings=["Purpose", "When to use", "Inputs", "Roles", "Steps", "Records"],
+)
+FIRST_LINE_HEADING = "\n".join(
+    f"## {heading}\n\nPRO-INC-006 {heading.lower()}.\n" for heading in ["Inputs", "Purpose", "When to use", "Roles", "Steps", "Records"]
+)
+
+
+@pytest.fixture(scope="module")
+def prose_library(tmp_path_factory):
+    """Committed by Grace Hopper, `people: [Jane Roe, Ada Lovelace]`; PRO-INC-009 is retired."""
+    incident = {"parents": ["PRC-INC"]}
+    specs = [
+        doc("PRO-INC-002", "procedure", **incident, body=body_with(
+            "PRO-INC-002", "procedure", "Names", {"Steps": FENCED_NAMES_STEPS, "Records": FENCED_NAMES_RECORDS})),
+        steps_doc("PRO-INC-003", HTML_LINES),
+        steps_doc("PRO-INC-004", REFERENCE_STEPS),
+        doc("PRO-INC-005", "procedure", **incident, body=SWAPPED_AFTER_FENCE),
+        doc("PRO-INC-006", "procedure", **incident, body=FIRST_LINE_HEADING),
+        doc("PRO-INC-009", "procedure", **incident, **retired("Paging replaced fax.")),
+    ]
+    repo = library_at(tmp_path_factory.mktemp("prose") / "library", *clean_docs(), *specs,
+                      options={"people": ["Jane Roe", "Ada Lovelace"]}, author="Grace Hopper")
+    return repo, check_json(repo)["findings"]
+
+
+def test_names_in_fenced_blocks_inline_code_and_other_words_are_skipped_and_lines_stay_right(prose_library):
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-002")
+    hits = findings_at(findings, spec.path, "SMS401")
+    assert {(f["line"], f["message"].split("`")[1]) for f in hits} == {
+        (line_with(spec, "Ask Grace Hopper first"), "Grace Hopper"),
+        (line_with(spec, "Phone Jane Roe"), "Jane Roe"),
+    }, describe(hits)  # Ada Lovelace is named only in a block that is never closed
+    assert findings_at(findings, spec.path) == hits, "the unclosed block at the end hides no section"
+
+
+def test_raw_html_is_reported_on_the_first_three_lines_with_a_tag_once_each(prose_library):
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-003")
+    hits = findings_at(findings, spec.path, "SMS405")
+    assert [f["line"] for f in hits] == [line_with(spec, "<b>one"), line_with(spec, "<br/>"),
+                                         line_with(spec, "<!-- a comment")], describe(hits)
+    assert "`<b>`" in hits[0]["message"]
+
+
+def test_reference_is_reported_once_at_its_first_mention_outside_code(prose_library):
+    # The fenced block, the inline code and the link broken over two lines mention
+    # PRO-INC-009 before the id in step 2 does; only step 2 counts, and step 3 repeats it.
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-004")
+    [finding] = findings_at(findings, spec.path)
+    assert_finding(finding, "SMS404", "error", spec.path, line_with(spec, "Do not page as PRO-INC-009"),
+                   "PRO-INC-009", "retired")
+
+
+def test_heading_in_a_fenced_block_does_not_count_for_the_section_order(prose_library):
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-005")
+    [finding] = findings_at(findings, spec.path)
+    assert_finding(finding, "SMS403", "error", spec.path, line_with(spec, "## Inputs"),
+                   "`## Inputs` comes before `## Roles`")
+
+
+def test_heading_on_the_first_line_of_the_body_is_a_section(prose_library):
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-006")
+    [finding] = findings_at(findings, spec.path)
+    assert_finding(finding, "SMS403", "error", spec.path, body_line(spec), "`## Inputs` comes before `## Roles`")

@@ -3,11 +3,13 @@ no links to obsolete documents, no raw HTML."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import posixpath
 import re
-from collections import defaultdict
-from collections.abc import Iterator
+import string
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
 from ..library import Library
@@ -15,32 +17,63 @@ from ..model import ID_PATTERN, Classification, Document, Finding, Status, make_
 from ..templates_catalog import normalise, required_sections
 from .context import RuleContext
 
-_INLINE_CODE = re.compile(r"`+[^`]*`+")
-_HTML_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?/?>|<!--")
-_AUTOLINK = re.compile(r"<(https?|mailto|ftp):[^>]*>", re.I)
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")  # [label]: target.md
-_ID_TOKEN = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
-_WORD = re.compile(r"[a-z0-9]+")
+# Each rule runs its regex once over a document's whole prose text (see `prose`), yet what
+# it looks for must sit on one line, the line its finding names: so whitespace here is
+# `[^\S\n]` and every negated class leaves out `\n`.
+_FENCE = re.compile(r"^[^\S\n]*(?:```|~~~)", re.M)  # `\s` is what str.lstrip() strips
+_INLINE_CODE = re.compile(r"`+[^`\n]*`+")
+_HTML_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)([^\S\n][^<>\n]*)?/?>|<!--")
+_AUTOLINK = re.compile(r"<(https?|mailto|ftp):[^>\n]*>", re.I)
+_LINK = re.compile(r"\]\([^\S\n]*<?([^)\s>]+)>?(?:[^\S\n]+\"[^\"\n]*\")?[^\S\n]*\)")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[^\S\n]*<?([^\s>]+)>?", re.M)  # [label]: target.md
+# An id not preceded by a word character, `/`, `.` or `-`. The look-behind comes after the
+# first letter so that the regex engine can skip to the next capital instead of trying
+# every offset; `_ID_HINT` (letter or digit, hyphen, letter or digit) skips prose with no id at all.
+_ID_TOKEN = re.compile(r"([A-Z](?<![\w/.-][A-Z])[A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
+_ID_HINT = re.compile(r"-(?<=[A-Z0-9]-)[A-Z0-9]")
+# Searched in "\n" + text: the literal "\n## " lets the regex engine jump from heading to
+# heading, where `^## ` with re.M would be tried at every offset.
+_HEADING = re.compile(r"\n## ([^\n]*)")
+# bytes.translate table: a-z and 0-9 stay, every other byte separates words.
+_WORD_BYTES = bytes(b if chr(b) in string.ascii_lowercase + string.digits else 32 for b in range(256))
 SHINGLE = 5
 COMMON_SHINGLE_LIMIT = 12  # a shingle in more documents than this is boilerplate, not overlap
 
 
-Prose = list[tuple[int, str]]
-
-
-def prose(doc: Document) -> Prose:
-    """(file line number, text) of body lines outside fenced code, inline code removed.
+def prose(doc: Document) -> str:
+    """The body with fenced code blanked out and inline code removed. Every newline is kept,
+    so the line of an offset is `doc.body_line` plus the newlines before it (`_numbered`).
     Computed once per document and handed to each rule that reads the text."""
-    lines = []
-    fenced = False
-    for offset, line in enumerate(doc.body.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if not fenced:
-            lines.append((doc.body_line + offset, _INLINE_CODE.sub("", line) if "`" in line else line))
-    return lines
+    body = doc.body
+    if "```" in body or "~~~" in body:
+        body = _blank_fenced(body)
+    return _INLINE_CODE.sub("", body) if "`" in body else body
+
+
+def _blank_fenced(body: str) -> str:
+    """A line whose text starts with ``` or ~~~ opens a fenced block, the next such line closes
+    it (whatever its marker); an unclosed block runs to the end. Both fence lines go too."""
+    fences = [match.start() for match in _FENCE.finditer(body)]
+    pieces = []
+    kept = 0
+    for opening, closing in itertools.zip_longest(fences[::2], fences[1::2]):
+        end = -1 if closing is None else body.find("\n", closing)
+        if end < 0:  # the block, or its closing line, runs to the end of the body
+            end = len(body)
+        pieces += [body[kept:opening], "\n" * body.count("\n", opening, end)]
+        kept = end
+    pieces.append(body[kept:])
+    return "".join(pieces)
+
+
+def _numbered(doc: Document, text: str, matches: Iterable[re.Match[str]]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(file line number, match) of matches found in order in `text`; counting the newlines
+    from one match to the next keeps this linear in the text, however many matches."""
+    line, counted = doc.body_line, 0
+    for match in matches:
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        yield line, match
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -48,11 +81,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     documents = [d for d in library.documents if d.key and library.get(d.id or "") is d]
     names = _people(ctx)
     templates = required_sections(ctx.settings)
+    normal = functools.cache(normalise)  # the same few headings recur in every document
     for doc in documents:
         text = prose(doc)
         if names is not None:
             yield from _names(doc, names, text)
-        yield from _template(doc, templates[doc.doc_type], text)
+        yield from _template(doc, templates[doc.doc_type], text, normal)
         if doc.status is Status.APPROVED:
             yield from _references(ctx, doc, text)
         if not ctx.settings.allow_html:
@@ -62,39 +96,48 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _people(ctx: RuleContext) -> re.Pattern[str] | None:
-    people = {name.strip() for name in ctx.settings.people if name.strip()}
+    people = {name.strip() for name in ctx.settings.people}
     if ctx.history is not None:
         # Git authors with a first and a last name; a lone handle would match ordinary words.
-        people |= {c.author.strip() for c in ctx.history.commits if len(c.author.split()) >= 2}
+        authors = {c.author for c in ctx.history.commits}  # a few authors make many commits
+        people |= {author.strip() for author in authors if len(author.split()) >= 2}
+    # A name is looked for within a line, so one with a line break in it is never found.
+    people = {name for name in people if name and "\n" not in name}
     if not people:
         return None
-    alternatives = "|".join(re.escape(name) for name in sorted(people, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)({alternatives})(?!\w)")
+    # One alternative per initial, led by that letter, lets the regex engine skip to the next
+    # character that can start a name; the look-behind after the initial asks that the
+    # name not start inside a word. Longer names first, so a full name wins over its prefix.
+    by_initial: defaultdict[str, list[str]] = defaultdict(list)
+    for name in sorted(people, key=len, reverse=True):
+        by_initial[name[0]].append(re.escape(name[1:]))
+    alternatives = "|".join(rf"{re.escape(initial)}(?<!\w.)(?:{'|'.join(rests)})" for initial, rests in by_initial.items())
+    return re.compile(rf"({alternatives})(?!\w)")
 
 
-def _names(doc: Document, names: re.Pattern[str], lines: Prose) -> Iterator[Finding]:
+def _names(doc: Document, names: re.Pattern[str], text: str) -> Iterator[Finding]:
     seen: set[str] = set()
-    for line, text in lines:
-        for match in names.finditer(text):
-            name = match.group(1)
-            if name in seen:
-                continue
-            seen.add(name)
-            yield make_finding(
-                "SMS401",
-                doc.path,
-                line,
-                f"`{name}` names a person; write the role instead (for example `Incident Manager`), "
-                "so the document stays right when people change jobs",
-                doc.id,
-            )
+    for line, match in _numbered(doc, text, names.finditer(text)):
+        name = match.group(1)
+        if name in seen:
+            continue
+        seen.add(name)
+        yield make_finding(
+            "SMS401",
+            doc.path,
+            line,
+            f"`{name}` names a person; write the role instead (for example `Incident Manager`), "
+            "so the document stays right when people change jobs",
+            doc.id,
+        )
 
 
-def _template(doc: Document, required: list[str], lines: Prose) -> Iterator[Finding]:
-    found: dict[str, int] = {}  # normalised heading -> line of its first occurrence
-    for line, heading in _headings(lines):
-        found.setdefault(normalise(heading), line)
-    missing = [section for section in required if normalise(section) not in found]
+def _template(doc: Document, required: list[str], text: str, normal: Callable[[str], str]) -> Iterator[Finding]:
+    text = "\n" + text  # see `_HEADING`; the added newline stands for the one before the first line
+    found: dict[str, int] = {}  # normalised heading -> offset in `text` of its first occurrence
+    for match in _HEADING.finditer(text):
+        found.setdefault(normal(match.group(1).strip().rstrip("#").strip()), match.start())
+    missing = [section for section in required if normal(section) not in found]
     if missing:
         listed = ", ".join(f"`## {section}`" for section in missing)
         yield make_finding(
@@ -106,14 +149,14 @@ def _template(doc: Document, required: list[str], lines: Prose) -> Iterator[Find
             doc.id,
         )
     # The sections that are present must come in the template's order (author's guide).
-    present = [section for section in required if normalise(section) in found]
+    present = [section for section in required if normal(section) in found]
     for before, after in zip(present, present[1:], strict=False):
-        if found[normalise(after)] < found[normalise(before)]:
+        if found[normal(after)] < found[normal(before)]:
             order = " › ".join(f"`## {section}`" for section in required)
             yield make_finding(
                 "SMS403",
                 doc.path,
-                found[normalise(after)],
+                doc.body_line + text.count("\n", 0, found[normal(after)]),
                 f"`## {after}` comes before `## {before}`; the {doc.doc_type} template orders its sections "
                 f"{order}; move the sections into that order",
                 doc.id,
@@ -121,65 +164,73 @@ def _template(doc: Document, required: list[str], lines: Prose) -> Iterator[Find
             break
 
 
-def _headings(lines: Prose) -> Iterator[tuple[int, str]]:
-    for line, text in lines:
-        if text.startswith("## "):
-            yield line, text[3:].strip().rstrip("#").strip()
-
-
-def _references(ctx: RuleContext, doc: Document, lines: Prose) -> Iterator[Finding]:
+def _references(ctx: RuleContext, doc: Document, text: str) -> Iterator[Finding]:
     library = ctx.library
-    by_path, prefixes = library.by_path, library.id_prefixes
+    prefixes = library.id_prefixes
     folder = posixpath.dirname(doc.path)
     reported: set[str] = set()
-    for line, text in lines:
-        for match in [*_LINK.finditer(text), *_LINK_DEFINITION.finditer(text)]:
-            target = match.group(1).split("#", 1)[0]
-            if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
-                continue
-            resolved = posixpath.normpath(posixpath.join(folder, unquote(target)))
-            other = by_path.get(resolved)
-            if other is None:
-                if resolved not in reported and _in_library(ctx, resolved) and not (ctx.settings.root / resolved).exists():
-                    reported.add(resolved)
-                    yield make_finding(
-                        "SMS404",
-                        doc.path,
-                        line,
-                        f"links to `{target}`, which is not a document of the library; correct the link or remove it",
-                        doc.id,
-                    )
-            elif other is not doc and _hidden_restricted(ctx, doc, other):
-                shown = other.id or target
-                if shown not in reported:
-                    reported.add(shown)
-                    yield make_finding(
-                        "SMS404",
-                        doc.path,
-                        line,
-                        f"links to {shown}, which is restricted and left out of the published site, so the link "
-                        "would be broken; remove the link (naming the id is fine), or set `include_restricted: true`",
-                        doc.id,
-                    )
-            elif other is not doc:
-                yield from _judge(library, doc, other, other.id or target, line, reported)
-        for match in _ID_TOKEN.finditer(text):
-            token = match.group(1)
-            if token.split("-", 1)[0] not in prefixes or not ID_PATTERN.match(token) or token == doc.id:
-                continue
-            other = library.get(token)
-            if other is None:
-                if token not in reported:
-                    reported.add(token)
-                    yield make_finding(
-                        "SMS404",
-                        doc.path,
-                        line,
-                        f"refers to `{token}`, which is not a document of the library; correct the id or remove the reference",
-                        doc.id,
-                    )
-                continue
-            yield from _judge(library, doc, other, token, line, reported)
+    # Which mention of a target is reported, and so its line and wording, depends on the order:
+    # line by line, and within a line the links, then the link definitions, then the ids.
+    links = _numbered(doc, text, _LINK.finditer(text)) if "](" in text else ()
+    definitions = _numbered(doc, text, _LINK_DEFINITION.finditer(text)) if "]:" in text else ()
+    ids = _numbered(doc, text, _ID_TOKEN.finditer(text)) if _ID_HINT.search(text) else ()
+    mentions = sorted(
+        itertools.chain(((line, 0, m) for line, m in links), ((line, 1, m) for line, m in definitions), ((line, 2, m) for line, m in ids)),
+        key=lambda mention: mention[:2],
+    )
+    for line, kind, match in mentions:
+        if kind < 2:
+            yield from _link(ctx, doc, folder, match.group(1), line, reported)
+            continue
+        token = match.group(1)
+        if token.split("-", 1)[0] not in prefixes or not ID_PATTERN.match(token) or token == doc.id:
+            continue
+        other = library.get(token)
+        if other is None:
+            if token not in reported:
+                reported.add(token)
+                yield make_finding(
+                    "SMS404",
+                    doc.path,
+                    line,
+                    f"refers to `{token}`, which is not a document of the library; correct the id or remove the reference",
+                    doc.id,
+                )
+            continue
+        yield from _judge(library, doc, other, token, line, reported)
+
+
+def _link(ctx: RuleContext, doc: Document, folder: str, href: str, line: int, reported: set[str]) -> Iterator[Finding]:
+    library = ctx.library
+    target = href.split("#", 1)[0]
+    if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+        return
+    resolved = posixpath.normpath(posixpath.join(folder, unquote(target)))
+    other = library.by_path.get(resolved)
+    if other is None:
+        if resolved not in reported and _in_library(ctx, resolved) and not (ctx.settings.root / resolved).exists():
+            reported.add(resolved)
+            yield make_finding(
+                "SMS404",
+                doc.path,
+                line,
+                f"links to `{target}`, which is not a document of the library; correct the link or remove it",
+                doc.id,
+            )
+    elif other is not doc and _hidden_restricted(ctx, doc, other):
+        shown = other.id or target
+        if shown not in reported:
+            reported.add(shown)
+            yield make_finding(
+                "SMS404",
+                doc.path,
+                line,
+                f"links to {shown}, which is restricted and left out of the published site, so the link "
+                "would be broken; remove the link (naming the id is fine), or set `include_restricted: true`",
+                doc.id,
+            )
+    elif other is not doc:
+        yield from _judge(library, doc, other, other.id or target, line, reported)
 
 
 def _in_library(ctx: RuleContext, path: str) -> bool:
@@ -210,48 +261,68 @@ def _judge(
     yield make_finding("SMS404", doc.path, line, f"refers to {shown}, which is {state}; {instead}", doc.id)
 
 
-def _raw_html(doc: Document, lines: Prose) -> Iterator[Finding]:
-    count = 0
-    for line, text in lines:
-        match = _HTML_TAG.search(_AUTOLINK.sub("", text))
-        if match:
-            count += 1
-            if count <= 3:
-                yield make_finding(
-                    "SMS405",
-                    doc.path,
-                    line,
-                    f"raw HTML `{match.group(0)[:40]}` in a controlled document; write it in Markdown "
-                    "(or set `allow_html: true` in mkdocs.yml if your library needs HTML)",
-                    doc.id,
-                )
+def _raw_html(doc: Document, text: str) -> Iterator[Finding]:
+    if "<" not in text:
+        return
+    text = _AUTOLINK.sub("", text)
+    reported = 0
+    previous = None
+    for line, match in _numbered(doc, text, _HTML_TAG.finditer(text)):
+        if line == previous:  # the first tag of a line stands for the line
+            continue
+        previous = line
+        yield make_finding(
+            "SMS405",
+            doc.path,
+            line,
+            f"raw HTML `{match.group(0)[:40]}` in a controlled document; write it in Markdown "
+            "(or set `allow_html: true` in mkdocs.yml if your library needs HTML)",
+            doc.id,
+        )
+        reported += 1
+        if reported == 3:
+            return
 
 
 def _near_duplicates(ctx: RuleContext, documents: list[Document]) -> Iterator[Finding]:
     """Overlap of 5-word shingles; candidate pairs come from an inverted index of a
     deterministic sample of shingles, so the cost grows with the text, not with pairs."""
-    vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-    shingles: list[frozenset[int]] = []
-    for doc in documents:
-        words = list(map(vocabulary.__getitem__, _WORD.findall(doc.body.lower())))
-        # Tuples of ints hash the same in every run, unlike strings.
-        grams = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
-        shingles.append(frozenset(map(hash, grams)))
-    index: dict[int, list[int]] = defaultdict(list)
-    for number, grams in enumerate(shingles):
-        for gram in [g for g in grams if not g & 7]:  # a deterministic one-in-eight sample
-            index[gram].append(number)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for holders in index.values():
-        if len(holders) < 2 or len(holders) > COMMON_SHINGLE_LIMIT:
-            continue
-        for i, first in enumerate(holders):
-            for second in holders[i + 1 :]:
-                shared[(first, second)] += 1
+    vocabulary: defaultdict[bytes, int] = defaultdict(itertools.count().__next__)
+    # The index of the sample: most sampled shingles are in one document only, so the first
+    # holder goes into a dict of ints and only the later holders into lists; a list for
+    # every shingle would cost its allocation and the garbage collector's repeated visits.
+    first_holder: dict[int, int] = {}
+    later_holders: defaultdict[int, list[int]] = defaultdict(list)
+    sampled: list[int] = []  # distinct sampled shingles per document
+    for number, doc in enumerate(documents):
+        sample = {gram for gram in _shingles(doc.body, vocabulary) if not gram & 7}  # a deterministic one in eight
+        sampled.append(len(sample))
+        known = first_holder.keys() & sample
+        for gram in known:
+            later_holders[gram].append(number)
+        first_holder.update(dict.fromkeys(sample - known, number))
+    shared = Counter(
+        itertools.chain.from_iterable(
+            itertools.combinations([first_holder[gram], *later], 2)
+            for gram, later in later_holders.items()
+            if len(later) < COMMON_SHINGLE_LIMIT  # with the first holder, at most the limit
+        )
+    )
     threshold = ctx.settings.duplicate_threshold
-    for (first, second), count in sorted(shared.items()):
+    # A pair is compared in full when it shares at least half the sampled shingles that an
+    # overlap at the threshold would give. The full shingle sets are built only for the pairs
+    # that may pass: a document has at least as many shingles as sampled ones, so a pair short
+    # of the mark against its sampled sizes is short of it against its full ones.
+    candidates = sorted(
+        (pair, count) for pair, count in shared.items() if not count * 8 < min(sampled[pair[0]], sampled[pair[1]]) * threshold * 0.5
+    )
+    shingles: dict[int, frozenset[int]] = {}
+    for (first, second), count in candidates:
+        for number in (first, second):
+            if number not in shingles:
+                shingles[number] = frozenset(_shingles(documents[number].body, vocabulary))
         smaller = min(len(shingles[first]), len(shingles[second]))
-        if smaller == 0 or count * 8 < smaller * threshold * 0.5:
+        if count * 8 < smaller * threshold * 0.5:
             continue
         overlap = len(shingles[first] & shingles[second]) / smaller
         if overlap >= threshold:
@@ -264,3 +335,16 @@ def _near_duplicates(ctx: RuleContext, documents: list[Document]) -> Iterator[Fi
                 "documents, or keep the shared part in one and refer to it from the other",
                 other.id,
             )
+
+
+def _shingles(text: str, vocabulary: defaultdict[bytes, int]) -> Iterator[int]:
+    """The hashes of the 5-word shingles of the text, repeats included. A word stands as its
+    number in the vocabulary, since tuples of ints hash the same in every run, unlike strings."""
+    words = list(map(vocabulary.__getitem__, _words(text)))
+    return map(hash, zip(*(words[i:] for i in range(SHINGLE)), strict=False))
+
+
+def _words(text: str) -> list[bytes]:
+    """The runs of a-z and 0-9 in the lower-cased text, as `[a-z0-9]+` finds them; a
+    character outside ASCII encodes as `?`, which separates words like any other."""
+    return text.lower().encode("ascii", "replace").translate(_WORD_BYTES).split()
