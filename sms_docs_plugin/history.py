@@ -458,6 +458,8 @@ class _StoredHistory:
         self.path = git_dir / _HISTORY_FILE
         # As marshal gives it back (tuples, lists), and void when the code that parsed it changes.
         self.key = marshal.loads(marshal.dumps((store.code_fingerprint(), *key)))
+        # What load() read, to write back unchanged when a few commits were added on top.
+        self.loaded: tuple[list[Commit], list[tuple], dict[int, tuple]] = ([], [], {})
 
     def load(self) -> _Stored | None:
         try:
@@ -470,10 +472,19 @@ class _StoredHistory:
                        datetime.fromisoformat(committed), subject, body, position)
                 for position, (sha, parents, author, email, authored, committed, subject, body) in enumerate(raw_commits)
             ]
-            documents = {lineage.path: lineage for lineage in (self._lineage(raw, commits) for raw in raw_documents)}
-            removed = [self._lineage(raw, commits) for raw in raw_removed]
+            raw_lineages = {}
+            documents = {}
+            for raw in raw_documents:
+                lineage = self._lineage(raw, commits)
+                documents[lineage.path] = lineage
+                raw_lineages[id(lineage)] = raw
+            removed = []
+            for raw in raw_removed:
+                removed.append(lineage := self._lineage(raw, commits))
+                raw_lineages[id(lineage)] = raw
         except (OSError, EOFError, ValueError, TypeError, IndexError):
             return None
+        self.loaded = (commits, raw_commits, raw_lineages)
         return _Stored(head, commits, documents, removed)
 
     @staticmethod
@@ -492,8 +503,12 @@ class _StoredHistory:
         # marshal writes an object it has seen once as a reference: one object per distinct
         # path, title or change text keeps the file small and quick to load.
         keep = {}.setdefault
+        loaded_commits, raw_commits, raw_lineages = self.loaded
 
         def lineage(doc: DocHistory) -> tuple:
+            raw = raw_lineages.get(id(doc))
+            if raw is not None and (raw[0], raw[1], len(raw[2])) == (doc.path, doc.deleted, len(doc.revisions)):
+                return raw  # untouched by the commits since
             return (
                 doc.path,
                 doc.deleted,
@@ -504,9 +519,12 @@ class _StoredHistory:
                 ],
             )
 
-        commits = [
+        known = len(loaded_commits)
+        reused = known and len(history.commits) >= known and history.commits[known - 1] is loaded_commits[-1]
+        commits = list(raw_commits) if reused else []
+        commits += [
             (c.sha, c.parents, c.author, c.email, c.authored.isoformat(), c.committed.isoformat(), c.subject, c.body)
-            for c in history.commits
+            for c in history.commits[len(commits) :]
         ]
         payload = (self.key, head, commits, [lineage(d) for d in history.documents.values()], [lineage(d) for d in history.removed])
         store.write(self.path, marshal.dumps(payload))
