@@ -466,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--serve-config", choices=("repo", "nopast", "past"), default="repo",
                     help="our serve's config: the repository's mkdocs.yml (default) or the "
                          "past_versions false/true variant")
+    ap.add_argument("--no-serve-plain", action="store_true",
+                    help="with --serve-rebuild: skip the plain site's serve (only for comparison, and slow)")
     ap.add_argument("--serve-timeout", type=float, default=1800,
                     help="seconds to wait for a serve build (default 1800)")
     ap.add_argument("--regenerate", action="store_true", help="ignore the cached repository")
@@ -589,7 +591,7 @@ def bench(args, only: list[str], python: str, cached_repo: Path, gen: dict, ws: 
     if args.serve_rebuild:
         serve = {}
         rel = sorted((repo / "procedures").rglob("*.md"))[0].relative_to(repo)
-        targets = {"plain": (plain / "mkdocs.yml", plain, plain / "docs" / rel)}
+        targets = {} if args.no_serve_plain else {"plain": (plain / "mkdocs.yml", plain, plain / "docs" / rel)}
         if status["b"] is None:
             cfg = {"repo": repo / "mkdocs.yml", "nopast": repo / "bench-nopast.yml",
                    "past": repo / "bench-past.yml"}[args.serve_config]
