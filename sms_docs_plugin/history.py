@@ -380,6 +380,7 @@ def read_history(root: Path, folders: Iterable[str]) -> LibraryHistory:
                 blobs.save()
             history.commits = commits
             history.documents, history.removed = _lineages(changes, blobs.entries, prefix)
+            del blobs, changes  # before the store is written: the peak memory of a first read
         stored.save(state.commit, history)
     history.available = True
     if state.shallow:

@@ -36,7 +36,7 @@ _LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # A past version has no table of contents of its own in the sidebar.
 _NO_TOC = "<style>.md-sidebar.md-sidebar--secondary{display:none !important}</style>"
-CHUNK = 200  # documents whose old texts are read in one batch
+CHUNK = 50  # documents whose old texts are read in one batch (and held in memory)
 _CROSS_REFERENCES = re.compile(r"^ {0,3}\[[^\]]+\]:|\[\^|^\*\[", re.M)
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
