@@ -84,7 +84,7 @@ def read_options(raw: object, root: Path, docs_dir: Path, site_dir: Path) -> Set
     """What both doors call: the options of one `sms-docs` block, checked against the rest
     of mkdocs.yml; `root` is its folder, `docs_dir` and `site_dir` MkDocs' folders."""
     settings = parse_options(raw, root)
-    problems = _build_folder_problems(settings, docs_dir, site_dir)
+    problems = _folder_problems(settings, docs_dir, site_dir)
     if problems:
         raise OptionsError(problems)
     return settings
@@ -116,21 +116,26 @@ def describe(problems: Iterable[Problem], config_file: str) -> str:
     return f"{config_file}: invalid sms-docs options:\n" + "\n".join(f"  {problem}" for problem in problems)
 
 
-def _build_folder_problems(settings: Settings, docs_dir: Path, site_dir: Path) -> list[Problem]:
-    """Library folders against MkDocs' own folders, which only the whole mkdocs.yml gives."""
+def _folder_problems(settings: Settings, docs_dir: Path, site_dir: Path) -> list[Problem]:
+    """The library folders on disk: inside the repository, and apart from MkDocs' own folders,
+    which only the whole mkdocs.yml gives. Default folders too: a link is as good as a setting."""
     problems = []
-    for label, folder, why in (
-        ("docs_dir", docs_dir, "MkDocs would publish its files a second time, unchecked"),
-        ("site_dir", site_dir, "every build replaces that folder"),
-    ):
-        other = folder.resolve()
-        for doc_type, name in settings.library.items():
-            relation = _relation((settings.root / name).resolve(), other)
+    root = settings.root.resolve()
+    for doc_type, name in settings.library.items():
+        folder = (root / name).resolve()
+        if not folder.is_relative_to(root):
+            link = f"`{name}` is a symbolic link to {folder}, outside the repository"
+            problems.append(Problem(f"library.{doc_type}", f"{link}; {_FOLDER_FIX}"))
+            continue
+        for label, other, why in (
+            ("docs_dir", docs_dir.resolve(), "MkDocs would publish its files a second time, unchecked"),
+            ("site_dir", site_dir.resolve(), "every build replaces that folder"),
+        ):
+            relation = _relation(folder, other)
             if relation:
                 problems.append(Problem(
                     f"library.{doc_type}",
-                    f"`{name}` {relation} {label} (`{_relative(other, settings.root)}`): {why}; "
-                    f"keep the library folders beside {label}, not in it",
+                    f"`{name}` {relation} {label} (`{_relative(other, root)}`): {why}; keep the library folders beside {label}, not in it",
                 ))
     return problems
 
@@ -160,26 +165,23 @@ def _library(option: str, value: object, root: Path) -> dict[str, object]:
 def _library_folder(option: str, value: object, root: Path) -> str:
     """The folder relative to `root`, in POSIX form, as the rules and the history compare it."""
     text = _text(option, value)
-    fix = "give a folder inside the repository, relative to mkdocs.yml, such as `policies`"
     given = Path(text)
     if given.is_absolute():
         absolute = Path(os.path.normpath(given))
         base = next((b for b in (root, root.resolve()) if absolute.is_relative_to(b)), None)
         if base is None:
-            raise _Invalid(Problem(option, f"`{text}` is outside the repository; {fix}"))
-        relative = absolute.relative_to(base).as_posix() or "."
+            raise _Invalid(Problem(option, f"`{text}` is outside the repository; {_FOLDER_FIX}"))
+        relative = absolute.relative_to(base).as_posix()
     else:
         relative = posixpath.normpath(given.as_posix())
     if relative == ".." or relative.startswith("../"):
-        raise _Invalid(Problem(option, f"`{text}` leads out of the repository; {fix}"))
+        raise _Invalid(Problem(option, f"`{text}` leads out of the repository; {_FOLDER_FIX}"))
     if relative == ".":
-        raise _Invalid(Problem(option, f"`{text}` is the folder of mkdocs.yml itself; {fix}"))
-    real = (root / relative).resolve()
-    if not real.is_relative_to(root.resolve()):
-        raise _Invalid(Problem(option, f"`{text}` is a symbolic link to {real}, outside the repository; {fix}"))
-    if real.exists() and not real.is_dir():
-        raise _Invalid(Problem(option, f"`{text}` is a file, not a folder; {fix}"))
+        raise _Invalid(Problem(option, f"`{text}` is the folder of mkdocs.yml itself; {_FOLDER_FIX}"))
     return relative
+
+
+_FOLDER_FIX = "give a folder inside the repository, relative to mkdocs.yml, such as `policies`"
 
 
 def _shared_folders(option: str, folders: Mapping[str, str]) -> list[Problem]:

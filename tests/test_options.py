@@ -112,13 +112,15 @@ def test_a_library_folder_containing_docs_dir_is_a_setup_error(make_library):
     assert_refused_by_both_doors(repo, "library.policy: `policies` contains docs_dir (`policies/pages`)")
 
 
-def test_a_library_folder_linked_out_of_the_repository_is_a_setup_error(make_library, tmp_path):
-    outside = tmp_path / "outside"
+@pytest.mark.parametrize(("options", "doc_type", "link"), [({"library": {"external": "linked"}}, "external", "linked"),
+                                                         (None, "external", "external")])
+def test_a_library_folder_linked_out_of_the_repository_is_a_setup_error(make_library, tmp_path, options, doc_type, link):
+    outside = (tmp_path / "outside").resolve()
     outside.mkdir()
-    repo = make_library(*clean_docs(), options={"library": {"external": "linked"}})
-    os.symlink(outside, repo.root / "linked")
+    repo = make_library(*clean_docs(), options=options)
+    os.symlink(outside, repo.root / link)
 
-    assert_refused_by_both_doors(repo, f"library.external: `linked` is a symbolic link to {outside}, outside the repository")
+    assert_refused_by_both_doors(repo, f"library.{doc_type}: `{link}` is a symbolic link to {outside}, outside the repository")
 
 
 def test_an_option_from_an_environment_variable_is_read_alike_by_both_doors(make_library):
