@@ -1,9 +1,10 @@
 """The `sms-docs` options of mkdocs.yml: one schema, below both doors (spec §7).
 
-`parse_options` turns the raw option mapping into `Settings`, or raises `OptionsError`
-listing every problem. The MkDocs door (config.py) and the CLI (settings_loader.py) both
-call it, so `mkdocs build` and `sms-docs check` refuse the same options in the same words.
-The defaults are the field defaults of `Settings`, declared there once. No MkDocs here.
+`read_options` turns the raw option mapping into `Settings`, or raises `OptionsError`
+listing every problem. The MkDocs door (plugin.py, on_config) and the CLI
+(settings_loader.py) both call it, so `mkdocs build` and `sms-docs check` refuse the same
+options in the same words. `SCHEMA` holds each option's reader and description; the
+defaults are the field defaults of `Settings`, declared there once. No MkDocs here.
 """
 
 from __future__ import annotations
