@@ -59,14 +59,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(repo: LibraryRepo, log_path: Path, startup: float = 90) -> Iterator[Server]:
-    """`mkdocs serve` on a free port of 127.0.0.1, stopped (and killed if need be) afterwards."""
+def serving(repo: LibraryRepo, log_path: Path, startup: float = 90, **env: str | None) -> Iterator[Server]:
+    """`mkdocs serve` on a free port of 127.0.0.1, stopped (and killed if need be) afterwards;
+    `env` as for `subprocess_env`."""
     port = free_port()
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
             cwd=repo.root,
-            env=subprocess_env(),
+            env=subprocess_env(**env),
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
