@@ -115,5 +115,6 @@ def test_a_built_site_shows_no_preview_parts(make_library):
     assert build.returncode == 0 and "SMS104" in build.output
     page = repo.doc_page("PRO-INC-003").read_text(encoding="utf-8")
     assert "sms-finding" not in page and "sms-preview" not in page
+    assert "md-banner" not in page  # Material shows its announcement bar only when there is one
     assert not (repo.site / "findings").exists()
     assert not (repo.site / "assets" / "sms-docs" / "sms-preview.css").exists()

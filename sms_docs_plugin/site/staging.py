@@ -119,15 +119,16 @@ class SiteLock:
     def acquire(cls, path: Path, site: Path, say: Say) -> SiteLock:
         while True:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            if fcntl is None:
+                return cls(path, fd)
             try:
-                if fcntl is not None:
-                    try:
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    except BlockingIOError:
-                        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-                        by = f" (process {holder})" if holder.isdigit() else ""
-                        say(f"another build is publishing to {site}{by}; waiting for it to finish")
-                        fcntl.flock(fd, fcntl.LOCK_EX)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    by = f" (process {holder})" if holder.isdigit() else ""
+                    say(f"another build is publishing to {site}{by}; waiting for it to finish")
+                    fcntl.flock(fd, fcntl.LOCK_EX)
                 if _names(fd, path):
                     _note_holder(fd)
                     return cls(path, fd)
@@ -155,14 +156,21 @@ def failure(target: Path, error: OSError) -> str:
     where = _written(error) or str(target.parent)
     kept = "the published site was left as it was"
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        # Most likely the site's own disk; another one (a temporary folder) is named as it is.
+        device = target.parent if Path(where).is_relative_to(target.parent) else Path(where).parent
         return (
-            f"sms-docs: no space left on the device holding {target.parent}; free some space (a build needs "
-            f"room for a second copy of the site beside {target.name}) and build again; {kept}"
+            f"sms-docs: no space left on the device holding {device}; free some space (a build needs room "
+            f"for a second copy of the site beside {target.name}) and build again; {kept}"
         )
     if error.errno == errno.EROFS:
         return (
             f"sms-docs: cannot publish to {target}: {where} is on a read-only file system; mount it read-write "
             f"or set site_dir to a writable folder; {kept}"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM) and where == str(target):
+        return (
+            f"sms-docs: cannot publish to {target}: the build's user may not write to it; make it writable "
+            f"(chmod -R u+w) or set site_dir to a folder it can write; {kept}"
         )
     if error.errno in (errno.EACCES, errno.EPERM):
         return (
@@ -196,7 +204,8 @@ def _check_target(target: Path) -> None:
     if not target.is_dir():
         return
     if not os.access(target, os.W_OK):
-        read_only_fs = os.statvfs(target).f_flag & os.ST_RDONLY
+        statvfs = getattr(os, "statvfs", None)  # not on Windows
+        read_only_fs = statvfs is not None and statvfs(target).f_flag & os.ST_RDONLY
         error = errno.EROFS if read_only_fs else errno.EACCES
         raise PublicationError(failure(target, OSError(error, os.strerror(error), str(target))))
     if os.path.ismount(target):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -260,6 +261,7 @@ def test_two_builds_started_at_once_both_publish_the_whole_site(make_library):
 
     watcher = threading.Thread(target=reader, daemon=True)
     watcher.start()
+    logs = []
     try:
         for _ in range(3):
             processes = [
@@ -270,12 +272,15 @@ def test_two_builds_started_at_once_both_publish_the_whole_site(make_library):
             outputs = [process.communicate(timeout=300) for process in processes]
             for process, (_, stderr) in zip(processes, outputs, strict=True):
                 assert process.returncode == 0 and "Traceback" not in stderr, stderr[-3000:]
+                logs.append(stderr)
             assert snapshot(repo.site) == single, "two builds at once published another site than one build"
             assert leftovers(repo.root) == []
     finally:
         stop.set()
         watcher.join()
     assert missing == [], f"a reader found no site {len(missing)} times while the builds published"
+    # Started together, one build waits for the other (unless a machine this busy started one late each time).
+    assert any("waiting for it to finish" in log for log in logs), logs[-1][-3000:]
 
 
 @pytest.mark.parametrize("link", ["absolute", "relative", "dangling"])
@@ -285,7 +290,8 @@ def test_a_site_that_is_a_symbolic_link_is_published_at_its_target_and_stays_a_l
     target = www / "library"
     www.mkdir(parents=True)
     if link != "dangling":
-        target.mkdir()
+        target.mkdir(mode=0o751)  # as the deployment set it up: the web server's group may enter
+        target.chmod(0o751)
         (target / "stale.html").write_text("from the previous deployment\n", encoding="utf-8")
     pointer = os.path.relpath(target, repo.root) if link == "relative" else str(target)
     (repo.root / "site").symlink_to(pointer, target_is_directory=True)
@@ -298,6 +304,8 @@ def test_a_site_that_is_a_symbolic_link_is_published_at_its_target_and_stays_a_l
         assert (target / "index.html").is_file() and not (target / "stale.html").exists()
         assert marker in repo.doc_page("PRO-INC-001").read_text(encoding="utf-8")
         assert leftovers(repo.root) == [] and leftovers(www) == []
+        if link != "dangling":
+            assert stat.S_IMODE(target.stat().st_mode) == 0o751, "the new site lost the folder's mode"
 
 
 def test_leftovers_of_killed_builds_do_not_block_the_next_build(published):
