@@ -72,7 +72,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
             raise PluginError(f"sms-docs: {exc}") from exc
         self._report(analysis, previewing=previewing)
         self.plan = SitePlan(analysis)
-        self.preview = Preview(analysis.findings, root) if previewing else None
+        self.preview = Preview(analysis.findings, settings.root) if previewing else None
         _install_theme_parts(config, previewing=previewing)
         return config
 
