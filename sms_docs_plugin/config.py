@@ -8,14 +8,16 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from .codes import CODES
-from .model import DocType
+from .model import HIERARCHY, DocType
 from .settings import Settings
 
 SEVERITY_VALUES = ("error", "warning", "off")
 
 
 class SmsDocsConfig(Config):
-    library = c.Type(dict, default={"policy": "policies", "process": "processes", "procedure": "procedures"})
+    library = c.Type(
+        dict, default={"policy": "policies", "process": "processes", "procedure": "procedures", "external": "external"}
+    )
     """Folder of each document type, relative to mkdocs.yml; sub-folders are allowed."""
     root_policy = c.Optional(c.Type(str))
     """Id of the service management policy; default: the one policy with no parent."""
@@ -43,6 +45,8 @@ class SmsDocsConfig(Config):
     """Severity per rule code: error, warning or off."""
     duplicate_threshold = c.Type(float, default=0.8)
     """Share of overlapping word shingles above which two bodies are near-duplicates (SMS402)."""
+    max_words = c.Type(dict, default={})
+    """Words per type above which the assessment calls a document excessively detailed (D.2 j)."""
 
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
@@ -58,7 +62,16 @@ class SmsDocsConfig(Config):
             return problems  # the type check of the option itself reports it
         unknown = set(library) - {t.value for t in DocType}
         if unknown:
-            problems.append(("library", f"unknown document types {sorted(unknown)}; use policy, process, procedure"))
+            problems.append(
+                ("library", f"unknown document types {sorted(unknown)}; use policy, process, procedure, external")
+            )
+        max_words = self.get("max_words")
+        if isinstance(max_words, dict):
+            for key, value in max_words.items():
+                if key not in {t.value for t in HIERARCHY}:
+                    problems.append(("max_words", f"unknown document type {key!r}; use policy, process, procedure"))
+                elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    problems.append(("max_words", f"{key}: {value!r} is not a positive number of words"))
         for code, level in severity.items():
             level = _level(level)
             if code not in CODES:
@@ -68,8 +81,10 @@ class SmsDocsConfig(Config):
         return problems
 
     def to_settings(self, root: Path) -> Settings:
-        folders = {DocType.POLICY: "policies", DocType.PROCESS: "processes", DocType.PROCEDURE: "procedures"}
+        folders = dict(Settings(root).library)
         folders.update({DocType(k): str(v) for k, v in self.library.items()})
+        max_words = dict(Settings(root).max_words)
+        max_words.update({DocType(k): int(v) for k, v in self.max_words.items()})
         return Settings(
             root=root,
             library=folders,
@@ -86,6 +101,7 @@ class SmsDocsConfig(Config):
             teams={str(k): str(v) for k, v in self.teams.items()},
             severity={str(k): _level(v) for k, v in self.severity.items()},
             duplicate_threshold=self.duplicate_threshold,
+            max_words=max_words,
         )
 
 

@@ -16,7 +16,12 @@ from .model import DocType
 class Settings:
     root: Path  # the folder holding mkdocs.yml; library folders are relative to it
     library: dict[DocType, str] = field(
-        default_factory=lambda: {DocType.POLICY: "policies", DocType.PROCESS: "processes", DocType.PROCEDURE: "procedures"}
+        default_factory=lambda: {
+            DocType.POLICY: "policies",
+            DocType.PROCESS: "processes",
+            DocType.PROCEDURE: "procedures",
+            DocType.EXTERNAL: "external",
+        }
     )
     root_policy: str | None = None
     review_interval_months: int = 12
@@ -31,6 +36,10 @@ class Settings:
     teams: dict[str, str] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     duplicate_threshold: float = 0.8
+    # Words above which a document is excessively detailed (ISO/IEC TR 20000-5 D.2 j).
+    max_words: dict[DocType, int] = field(
+        default_factory=lambda: {DocType.POLICY: 4000, DocType.PROCESS: 4000, DocType.PROCEDURE: 2500}
+    )
 
     def folder(self, doc_type: DocType) -> Path:
         return self.root / self.library[doc_type]

@@ -12,8 +12,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
     yield from _duplicates(library.documents)
     for doc in library.documents:
-        if not doc.key or library.get(doc.id or "") is not doc:
-            continue
+        if not doc.key or library.get(doc.id or "") is not doc or doc.is_external:
+            continue  # an external document has no parents: it sits beside the hierarchy
         yield from _parents(ctx, doc)
     yield from _cycles(ctx)
     yield from _unreachable_policies(ctx)
@@ -66,7 +66,16 @@ def _parents(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
         if parent is doc:
             continue  # reported as a cycle
         found.append(parent)
-        if parent.doc_type is not expected:
+        if parent.is_external:
+            yield make_finding(
+                "SMS204",
+                doc.path,
+                line,
+                f"parent `{parent.id}` is an external document, which sits outside the hierarchy; list it in "
+                f"`references` instead and choose a {expected} as parent",
+                doc.id,
+            )
+        elif parent.doc_type is not expected:
             yield make_finding(
                 "SMS204",
                 doc.path,

@@ -152,6 +152,8 @@ class SitePlan:
         page("coverage", "Coverage", records.coverage)
         page("assessment", "Assessment", records.assessment)
         page("reviews", "Reviews", records.reviews)
+        page("records", "Records retention", records.retention)
+        page("external-documents", "External documents", records.external)
         page("roles", "Roles", records.roles)
         page("changes", "Changes", lambda url: records.changes(url, get_relative_url("changes.xml", url)))
         page("archive", "Archive", records.archive)
@@ -194,7 +196,9 @@ class SitePlan:
         view.history_url = self._url(history_src_uri(doc), page_url)
         if not self.settings.allow_html:
             content = neutralise(content)  # SMS405 is the rule; this keeps script out whatever it missed
-        page = view.header_html() + content + view.footer_html() + self._history_sheet(doc, page_url)
+        # An external document has no versions of its own: its edition is in the panel, no history sheet.
+        sheet = "" if doc.is_external else self._history_sheet(doc, page_url)
+        page = view.header_html() + content + view.footer_html() + sheet
         return CONTENT_START + page + CONTENT_END
 
     def _history_banners(self, doc: Document, page_url: str) -> list[Banner]:
