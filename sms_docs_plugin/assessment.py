@@ -53,10 +53,6 @@ class Item:
     codes: tuple[str, ...] = ()  # the rules that look for this deficiency
     pages: tuple[str, ...] = ()  # record pages that show more: "coverage", "records", ...
 
-    @property
-    def automatic(self) -> bool:
-        return self.verdict is not Verdict.TO_JUDGE
-
 
 @dataclass
 class Assessment:
@@ -110,9 +106,11 @@ def assess(analysis: Analysis, clauses: ClauseList | None = None) -> Assessment:
         facts.numbers(),
         facts.detail(),
         facts.by_codes(
-            "k", "A variety of formats and layouts", ("SMS403", "SMS405"), ("register",),
-            "Every document follows its type's template, in Markdown without raw HTML.",
-            "Some documents do not follow their type's template or mix in raw HTML.",
+            "k", "A variety of formats and layouts",
+            ("SMS101", "SMS102", "SMS103", "SMS104", "SMS105", "SMS403", "SMS405"), ("register",),
+            "Every document has valid front matter and follows its type's template, in Markdown without raw HTML.",
+            "Some documents have front matter out of the common form, do not follow their type's template, or "
+            "mix in raw HTML.",
         ),
         facts.documented_information(),
         facts.by_codes(

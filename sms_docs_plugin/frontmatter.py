@@ -282,14 +282,7 @@ class _FieldReader:
         return values
 
     def _require(self, nodes: dict[str, Node]) -> None:
-        if self.doc.doc_type is DocType.EXTERNAL:
-            for name in EXTERNAL_REQUIRED:
-                node = nodes.get(name)
-                if node is None or _is_empty(node):
-                    where = "is missing" if node is None else "is empty"
-                    self.add("SMS102", self.doc.line(name), f"required field `{name}` {where}; {_HOW_TO_FILL[name]}")
-            return
-        required = list(ALWAYS_REQUIRED)
+        required = list(EXTERNAL_REQUIRED if self.doc.doc_type is DocType.EXTERNAL else ALWAYS_REQUIRED)
         if self.doc.status is Status.APPROVED:
             required += REQUIRED_WHEN_APPROVED
         for name in required:

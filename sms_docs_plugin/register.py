@@ -49,7 +49,6 @@ def published(library: Library) -> list[Document]:
 class RegisterRow:
     doc: Document
     next_review: date | None
-    placement: Placement
     parents: list[str]  # published parents only: a restricted parent's id is not disclosed
 
     def as_dict(self) -> dict[str, object]:
@@ -83,7 +82,6 @@ def register_rows(library: Library) -> list[RegisterRow]:
         RegisterRow(
             doc,
             doc.next_review(interval),
-            placement(doc, library.settings),
             [parent.id or "" for parent in library.parents_of(doc) if id(parent) in shown],
         )
         for doc in docs

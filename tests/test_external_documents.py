@@ -177,6 +177,7 @@ def test_external_document_page_shows_publisher_edition_location_and_who_relies_
     relied = {text for text, _ in page.find("section", class_="sms-doc-footer").links()}
     assert relied == {"PRO-INC-002 Log an incident"}  # the draft is not published
     assert not page.find_all("section", class_="sms-history-sheet")
+    assert not (site.site / "external" / f"{ISO.lower()}.history").exists()  # no versions of its own
 
 
 def test_overdue_external_document_page_has_an_overdue_banner(site):

@@ -104,6 +104,8 @@ class SitePlan:
         if not history.available:
             return
         for doc in self.docs.values():
+            if doc.is_external:
+                continue  # no versions of its own: its edition is in its panel
             entries = version_entries(doc, document_lineage(history, doc), self.settings.past_versions)
             if not doc.key or not entries:
                 continue
@@ -196,7 +198,6 @@ class SitePlan:
         view.history_url = self._url(history_src_uri(doc), page_url)
         if not self.settings.allow_html:
             content = neutralise(content)  # SMS405 is the rule; this keeps script out whatever it missed
-        # An external document has no versions of its own: its edition is in the panel, no history sheet.
         sheet = "" if doc.is_external else self._history_sheet(doc, page_url)
         page = view.header_html() + content + view.footer_html() + sheet
         return CONTENT_START + page + CONTENT_END

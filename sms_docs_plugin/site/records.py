@@ -22,7 +22,8 @@ from ..clauses import load_clauses
 from ..library import Library
 from ..model import HIERARCHY, Classification, DocType, Document, Finding, Status
 from ..publication import Placement, placement
-from ..register import (
+from ..register import (  # REGISTER_FIELDS: still importable where the register used to live
+    REGISTER_FIELDS,  # noqa: F401
     RegisterRow,
     external_documents,
     published,
