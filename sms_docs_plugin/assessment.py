@@ -81,8 +81,8 @@ class Assessment:
         }
 
 
-def assess(analysis: Analysis, clauses: ClauseList | None = None) -> Assessment:
-    clause_list = clauses if clauses is not None else load_clauses(analysis.library.settings)
+def assess(analysis: Analysis) -> Assessment:
+    clause_list = load_clauses(analysis.library.settings)
     facts = _Facts(analysis, clause_list)
     standard = clause_list.standard or "the standard"
     items = [
@@ -92,7 +92,7 @@ def assess(analysis: Analysis, clauses: ClauseList | None = None) -> Assessment:
         facts.obsolete(),
         facts.by_codes(
             "e", "Names of individuals used where a role belongs", ("SMS401",), ("roles",),
-            "No name of a known person was found in a document or as its owner or approver.",
+            "No name of a known person was found in the documents.",
             "Names of individuals appear where a role belongs.",
         ),
         facts.by_codes(

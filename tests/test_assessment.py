@@ -214,3 +214,10 @@ def test_cli_assessment_prints_the_same_verdicts_as_the_page(page, run_cli):
         letter, verdict = row.find_all("td")[0].text, row.find_all("td")[2].text
         assert f"\n{letter}  " in result.stdout and f"   {verdict}: " in result.stdout
 
+
+
+@pytest.mark.parametrize("limits", [{"external": 100}, {"procedure": 0}, {"procedure": "long"}])
+def test_max_words_must_be_positive_numbers_per_type(make_library, run_cli, limits):
+    library = make_library(*complete(), options={"max_words": limits})
+    result = run_cli(library, "assessment")
+    assert result.exit_code == 2 and "max_words" in result.stderr
