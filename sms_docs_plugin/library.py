@@ -126,7 +126,7 @@ def load_library(settings: Settings) -> Library:
     library = Library(settings)
     root = settings.root.resolve()
     parsed = _ParsedDocuments(root)
-    for doc_type in settings.library:
+    for doc_type in DocType:
         folder = settings.folder(doc_type)
         if not folder.is_dir():
             continue
