@@ -132,7 +132,7 @@ def _new(args: argparse.Namespace, settings: Settings) -> int:
 
 def _register(args: argparse.Namespace, settings: Settings) -> int:
     analysis = _analyse(settings)
-    rows = register_rows(analysis.standing.library)
+    rows = register_rows(analysis.standing.library, analysis.standing.upcoming)
     if args.format == "csv":
         sys.stdout.write(register_csv(rows))
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +23,7 @@ from .publication import Placement, placement
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REGISTER_FIELDS = (
     "id", "title", "type", "version", "status", "owner", "approver", "approved", "effective",
-    "next_review", "classification", "parents", "path", "publisher", "edition", "location",
+    "next_review", "classification", "parents", "path", "publisher", "edition", "location", "upcoming",
 )
 _TYPE_ORDER = {doc_type: index for index, doc_type in enumerate(DocType)}
 
@@ -50,6 +51,7 @@ class RegisterRow:
     doc: Document
     next_review: date | None
     parents: list[str]  # published parents only: a restricted parent's id is not disclosed
+    upcoming: str = ""  # an approved version not yet in force: "1.1 from 2027-01-05"
 
     def as_dict(self) -> dict[str, object]:
         doc = self.doc
@@ -71,10 +73,14 @@ class RegisterRow:
             "publisher": doc.publisher,
             "edition": doc.edition,
             "location": doc.location,
+            "upcoming": self.upcoming,
         }
 
 
-def register_rows(library: Library) -> list[RegisterRow]:
+def register_rows(library: Library, upcoming: Mapping[str, str] | None = None) -> list[RegisterRow]:
+    """The rows of the register: the documents of `library` (as they stand, in force), with
+    `upcoming` (document key -> "1.1 from 2027-01-05") for versions approved for later."""
+    upcoming = upcoming or {}
     docs = published(library)
     shown = {id(doc) for doc in docs}
     interval = library.settings.review_interval_months
@@ -83,6 +89,7 @@ def register_rows(library: Library) -> list[RegisterRow]:
             doc,
             doc.next_review(interval),
             [parent.id or "" for parent in library.parents_of(doc) if id(parent) in shown],
+            upcoming.get(doc.key or "", ""),
         )
         for doc in docs
     ]

@@ -79,7 +79,7 @@ class Records:
         return {"id": doc.id, "title": doc.title, "url": self.sitemap.doc_url(doc, page_url), "status": str(doc.status)}
 
     def rows(self) -> list[RegisterRow]:
-        return register_rows(self.library)
+        return register_rows(self.library, self.analysis.standing.upcoming)
 
     def page_link(self, name: str, page_url: str) -> tuple[str, str]:
         return (PAGE_TITLES[name], self.sitemap.page_url(f"{name}.md", page_url) or f"{name}/")
