@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -51,7 +52,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
         try:
-            analysis = analyse(self.config.to_settings(root))
+            analysis = analyse(replace(self.config.to_settings(root), docs_dir=config.docs_dir))
         except HistoryError as exc:
             raise PluginError(f"sms-docs: {exc}") from exc
         # Under `mkdocs serve`, a bad edit keeps the last good site on show: MkDocs itself

@@ -31,6 +31,11 @@ class Settings:
     teams: dict[str, str] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     duplicate_threshold: float = 0.8
+    docs_dir: str = "docs"  # MkDocs' own option: the site's ordinary pages, beside the library
 
     def folder(self, doc_type: DocType) -> Path:
         return self.root / self.library[doc_type]
+
+    @property
+    def docs_folder(self) -> Path:
+        return self.root / self.docs_dir

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.utils.yaml import yaml_load
@@ -38,7 +39,9 @@ def load_settings(config_file: Path) -> Settings:
     if failed:
         problems = "; ".join(f"{key}: {error}" for key, error in failed)
         raise SetupError(f"{config_file}: invalid sms-docs options: {problems}")
-    return config.to_settings(config_file.resolve().parent)
+    settings = config.to_settings(config_file.resolve().parent)
+    docs_dir = data.get("docs_dir", "docs")
+    return replace(settings, docs_dir=docs_dir) if isinstance(docs_dir, str) else settings
 
 
 def _plugin_options(plugins: object) -> object:

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 from ..codes import Severity
 from ..model import Finding
-from . import content, hierarchy, versioning
+from . import content, files, hierarchy, versioning
 from .context import RuleContext
 
 RuleFamily = Callable[[RuleContext], Iterable[Finding]]
 
 # Front-matter findings (SMS1xx) come from loading; these families run on the loaded library.
-FAMILIES: tuple[RuleFamily, ...] = (hierarchy.check, versioning.check, content.check)
+FAMILIES: tuple[RuleFamily, ...] = (hierarchy.check, versioning.check, content.check, files.check)
 
 
 def run_rules(ctx: RuleContext) -> list[Finding]:

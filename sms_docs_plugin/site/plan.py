@@ -20,7 +20,7 @@ from mkdocs.utils import get_relative_url
 from ..analysis import Analysis
 from ..frontmatter import without_title
 from ..model import Document
-from ..publication import Placement, placement
+from ..publication import Placement, placement, published_assets, shadowed_pages
 from .document import Banner, DocumentView, Link
 from .history_pages import CONTENT_END, CONTENT_START, HistoryJob, HistoryPageWriter
 from .links import SiteMap
@@ -67,6 +67,8 @@ class SitePlan:
     def add_files(self, files: Files, config: MkDocsConfig) -> None:
         library = self.analysis.library
         root = str(self.settings.root)
+        for uri in shadowed_pages(library, [file.src_uri for file in files]):
+            files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
         for doc in library.documents:
             where = placement(doc, self.settings)
             if where is Placement.HIDDEN:
@@ -78,7 +80,7 @@ class SitePlan:
             self.dest_paths[file.src_uri] = file.dest_uri
             if doc.key:
                 self.sitemap.doc_urls[doc.key] = file.url
-        for asset in library.assets:
+        for asset in published_assets(library, self.settings):
             file = File(asset, root, config.site_dir, config.use_directory_urls)
             files.append(file)
             self.dest_paths[asset] = file.dest_uri
