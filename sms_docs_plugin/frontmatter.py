@@ -60,6 +60,7 @@ DEPTH_LIMIT = 20
 LIST_LIMIT = 1_000
 TEXT_LIMIT = 10_000
 SHORT_TEXT_LIMIT = 500  # title and roles: they are repeated on many pages
+VERSION_DIGITS = 9
 _SHORT_FIELDS = ("title", "owner", "approver")
 
 
@@ -127,6 +128,16 @@ def load_document(raw: bytes, path: str, abs_path: Path, folder_type: DocType) -
     return doc, body_findings + findings
 
 
+def document_texts(raw: bytes, path: str) -> tuple[str, str] | None:
+    """(text, body) of a document as `load_document` gives them, or None for a file that is
+    no document: what a store of parsed documents need not keep."""
+    text, _, _ = decode(raw)
+    if text is None:
+        return None
+    parsed, _ = _without_control_characters(split(text), path)
+    return parsed.text, parsed.body
+
+
 def _without_control_characters(parsed: ParsedText, path: str) -> tuple[ParsedText, list[Finding]]:
     """A body holding control characters (NUL, ESC...) is reported line by line (the first
     three lines), and they are replaced with U+FFFD, so nothing downstream sees them raw."""
@@ -182,7 +193,8 @@ class _FieldReader:
             return None, self.findings
         loader, node = mapping
         nodes: dict[str, Node] = {}
-        budget = _Expansion()
+        # Without a `*` there is no alias, and a single value is just itself: the common case is free.
+        budget = _Expansion(aliases="*" in (self.parsed.front_matter or ""))
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 2  # +1 for 1-based, +1 for the opening fence
             if not isinstance(key_node, ScalarNode):
@@ -386,6 +398,12 @@ class _FieldReader:
         if Version.parse(value) is None:
             self.add("SMS103", line, f"version `{value}` is not MAJOR.MINOR such as \"1.0\" or \"2.3\"")
             return
+        if any(len(part) > VERSION_DIGITS for part in value.split(".")):
+            # Each version gets a page named after it; a name has at most 255 bytes.
+            self.add(
+                "SMS103", line, f"version `{value}` has a number of more than {VERSION_DIGITS} digits; number versions 1.0, 1.1, 2.0..."
+            )
+            return
         self.doc.version = value
 
     def _choice(self, name: str, node: Node | None, kind: type[_E]) -> _E | None:
@@ -468,7 +486,8 @@ class _Expansion:
     """How much each front-matter value stands for once its aliases are expanded, measured
     on the composed nodes (an alias is the same node object again) without expanding them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, aliases: bool) -> None:
+        self.aliases = aliases
         self.sizes: dict[int, float] = {}  # node -> characters and values, aliases expanded
         self.depths: dict[int, int] = {}
         self.seen: set[int] = set()  # nodes counted once already
@@ -476,6 +495,8 @@ class _Expansion:
 
     def judge(self, value: Node) -> str | None:
         """Why this value may not be read, or None; a value that passes is counted."""
+        if isinstance(value, ScalarNode) and not self.aliases:
+            return None
         size, depth = self._measure(value)
         if math.isinf(size):
             return "contains itself through a YAML alias (`*name` inside the value `&name` names); write the value out"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from . import store
 from .attachments import HTML_SUFFIXES, SCANNED_SUFFIXES, active_content
 from .codes import CODES
-from .frontmatter import git_blob_id, load_document
+from .frontmatter import document_texts, git_blob_id, load_document
 from .model import DocType, Document, Finding, Status, make_finding
 from .plaindata import ShapeError, dumps, loads
 from .settings import Settings
@@ -171,7 +171,8 @@ class _ParsedDocuments:
 
     Kept as JSON and read back only into the declared types (plaindata): CI restores this
     folder from a cache, so the file may be anyone's, and reading it must never run code.
-    A file of any other shape is ignored."""
+    A file of any other shape is ignored. The documents' text is not kept: it is read again
+    from the file, which is read anyway to know whether it changed."""
 
     _NAME = "documents-v2.json"
 
@@ -192,16 +193,23 @@ class _ParsedDocuments:
     def get(self, rel: str, doc_type: DocType, path: Path, raw: bytes) -> _Parsed:
         key, blob = (rel, doc_type.value), git_blob_id(raw)
         entry = self.before.get(key)
-        if entry is None or (entry.blob, entry.file) != (blob, str(path)):
+        texts = document_texts(raw, rel) if entry is not None and entry.document is not None else None
+        if entry is None or (entry.blob, entry.file) != (blob, str(path)) or (entry.document and texts is None):
             entry = _Parsed(rel, doc_type, blob, str(path), *load_document(raw, rel, path, doc_type))
+        elif entry.document is not None and texts is not None:
+            entry.document.text, entry.document.body = texts
         self.now[key] = entry
         return entry
 
     def save(self) -> None:
         if self.path is None or self.now == self.before:
             return
+        entries = [
+            replace(entry, document=replace(entry.document, text="", body="")) if entry.document else entry
+            for entry in self.now.values()
+        ]
         try:
-            data = dumps(_Kept(self.key, list(self.now.values())), _Kept)
+            data = dumps(_Kept(self.key, entries), _Kept)
         except (ShapeError, RecursionError):
             return  # a value no kept type allows: parse again next time
         store.write(self.path, data)

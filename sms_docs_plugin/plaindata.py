@@ -46,87 +46,140 @@ def loads(data: bytes, hint: object) -> object:
 
 
 def to_plain(value: object, hint: object) -> object:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if hint is object:
-        return _any_to_plain(value)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        arms = [arm for arm in args if arm is not type(None)]
-        if len(arms) != 1:
-            raise ShapeError(f"cannot keep a value of the union {hint}")
-        return to_plain(value, arms[0])
-    if dataclasses.is_dataclass(hint):
-        hints = _field_hints(hint)  # type: ignore[arg-type]
-        return {name: to_plain(getattr(value, name), field_hint) for name, field_hint in hints.items()}
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return value.value  # type: ignore[union-attr]
-    if hint in (Path, date, datetime):
-        return value.as_posix() if isinstance(value, Path) else value.isoformat()  # type: ignore[union-attr]
-    if origin in (list, tuple, set, frozenset):
-        items = list(value)  # type: ignore[call-overload]
-        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            return [to_plain(item, arm) for item, arm in zip(items, args, strict=True)]
-        return [to_plain(item, args[0]) for item in items]
-    if origin is dict:
-        key_hint, value_hint = args
-        if key_hint is str:
-            return {key: to_plain(item, value_hint) for key, item in value.items()}  # type: ignore[union-attr]
-        return [[to_plain(key, key_hint), to_plain(item, value_hint)] for key, item in value.items()]  # type: ignore[union-attr]
-    if hint in (str, int, float, bool, type(None)):
-        return value
-    raise ShapeError(f"cannot keep a value of type {hint}")
+    return _writer(hint)(value)
 
 
 def from_plain(plain: object, hint: object) -> object:
+    return _reader(hint)(plain)
+
+
+Convert = typing.Callable[[typing.Any], typing.Any]
+
+
+@cache
+def _writer(hint: object) -> Convert:
+    """The function that writes values of type `hint`, built once per type: stores hold
+    thousands of values of a few types."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is object:
-        return _any_from_plain(plain)
+        return _any_to_plain
     if origin in (typing.Union, types.UnionType):
-        if plain is None and type(None) in args:
-            return None
-        arms = [arm for arm in args if arm is not type(None)]
-        if len(arms) != 1:
-            raise ShapeError(f"cannot read a value of the union {hint}")
-        return from_plain(plain, arms[0])
+        arm = _single_arm(hint, args)
+        write_arm = _writer(arm)
+        return lambda value: None if value is None else write_arm(value)
     if dataclasses.is_dataclass(hint):
-        hints = _field_hints(hint)  # type: ignore[arg-type]
-        if not isinstance(plain, dict) or set(plain) != set(hints):
-            raise ShapeError(f"not the fields of {hint.__name__}")  # type: ignore[union-attr]
-        return hint(**{name: from_plain(plain[name], field_hint) for name, field_hint in hints.items()})  # type: ignore[operator]
+        fields = [(name, _writer(field_hint)) for name, field_hint in _field_hints(hint).items()]  # type: ignore[arg-type]
+        return lambda value: {name: write(getattr(value, name)) for name, write in fields}
     if isinstance(hint, type) and issubclass(hint, Enum):
-        try:
-            return hint(plain)
-        except ValueError as exc:
-            raise ShapeError(f"{plain!r} is not a {hint.__name__}") from exc
-    if hint in (Path, date, datetime):
-        text = _typed(plain, str)
-        if hint is Path:
-            return Path(text)
-        try:
-            return hint.fromisoformat(text)  # type: ignore[union-attr]
-        except ValueError as exc:
-            raise ShapeError(f"{text!r} is not a {hint.__name__}") from exc  # type: ignore[union-attr]
+        return lambda value: value.value
+    if hint is Path:
+        return lambda value: value.as_posix()
+    if hint in (date, datetime):
+        return lambda value: value.isoformat()
     if origin in (list, tuple, set, frozenset):
-        items = _typed(plain, list)
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            if len(items) != len(args):
-                raise ShapeError(f"not {len(args)} values")
-            return tuple(from_plain(item, arm) for item, arm in zip(items, args, strict=True))
-        return origin(from_plain(item, args[0]) for item in items)
+            arms = [_writer(arm) for arm in args]
+            return lambda value: [write(item) for item, write in zip(value, arms, strict=True)]
+        write_item = _writer(args[0])
+        return lambda value: [write_item(item) for item in value]
     if origin is dict:
-        key_hint, value_hint = args
-        if key_hint is str:
-            return {_typed(key, str): from_plain(item, value_hint) for key, item in _typed(plain, dict).items()}
-        pairs = [_typed(pair, list) for pair in _typed(plain, list)]
-        if any(len(pair) != 2 for pair in pairs):
-            raise ShapeError("not key-value pairs")
-        return {from_plain(key, key_hint): from_plain(item, value_hint) for key, item in pairs}
-    if hint is float and isinstance(plain, int) and not isinstance(plain, bool):
-        return float(plain)
+        write_key, write_value = _writer(args[0]), _writer(args[1])
+        if args[0] is str:
+            return lambda value: {key: write_value(item) for key, item in value.items()}
+        return lambda value: [[write_key(key), write_value(item)] for key, item in value.items()]
     if hint in (str, int, float, bool, type(None)):
-        return _typed(plain, hint)  # type: ignore[arg-type]
+        return lambda value: value
+    raise ShapeError(f"cannot keep a value of type {hint}")
+
+
+@cache
+def _reader(hint: object) -> Convert:
+    """The function that reads back, and checks, values of type `hint`."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is object:
+        return _any_from_plain
+    if origin in (typing.Union, types.UnionType):
+        read_arm = _reader(_single_arm(hint, args))
+        return lambda plain: None if plain is None else read_arm(plain)
+    if dataclasses.is_dataclass(hint):
+        return _dataclass_reader(hint)  # type: ignore[arg-type]
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _enum_reader(hint)
+    if hint is Path:
+        return lambda plain: Path(_typed(plain, str))
+    if hint in (date, datetime):
+        return _iso_reader(hint)  # type: ignore[arg-type]
+    if origin in (list, tuple, set, frozenset):
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return _tuple_reader([_reader(arm) for arm in args])
+        read_item = _reader(args[0])
+        return lambda plain: origin(read_item(item) for item in _typed(plain, list))
+    if origin is dict:
+        read_key, read_value = _reader(args[0]), _reader(args[1])
+        if args[0] is str:
+            return lambda plain: {_typed(key, str): read_value(item) for key, item in _typed(plain, dict).items()}
+        return lambda plain: {read_key(key): read_value(item) for key, item in _pairs(plain)}
+    if hint is float:
+        return lambda plain: float(plain) if type(plain) is int else _typed(plain, float)
+    if hint in (str, int, bool, type(None)):
+        return lambda plain: _typed(plain, hint)  # type: ignore[arg-type]
     raise ShapeError(f"cannot read a value of type {hint}")
+
+
+def _single_arm(hint: object, args: tuple[object, ...]) -> object:
+    arms = [arm for arm in args if arm is not type(None)]
+    if len(arms) != 1 or type(None) not in args:
+        raise ShapeError(f"only `X | None` unions can be kept, not {hint}")
+    return arms[0]
+
+
+def _dataclass_reader(cls: type) -> Convert:
+    fields = [(name, _reader(field_hint)) for name, field_hint in _field_hints(cls).items()]
+    names = {name for name, _ in fields}
+
+    def read(plain: object) -> object:
+        if not isinstance(plain, dict) or plain.keys() != names:
+            raise ShapeError(f"not the fields of {cls.__name__}")
+        return cls(**{name: read_field(plain[name]) for name, read_field in fields})
+
+    return read
+
+
+def _enum_reader(kind: type[Enum]) -> Convert:
+    def read(plain: object) -> object:
+        try:
+            return kind(plain)
+        except ValueError as exc:
+            raise ShapeError(f"{plain!r} is not a {kind.__name__}") from exc
+
+    return read
+
+
+def _iso_reader(kind: type[date]) -> Convert:
+    def read(plain: object) -> object:
+        try:
+            return kind.fromisoformat(_typed(plain, str))
+        except ValueError as exc:  # ShapeError is one too
+            raise ShapeError(f"{plain!r} is not a {kind.__name__}") from exc
+
+    return read
+
+
+def _tuple_reader(arms: list[Convert]) -> Convert:
+    def read(plain: object) -> object:
+        items = _typed(plain, list)
+        if len(items) != len(arms):
+            raise ShapeError(f"not {len(arms)} values")
+        return tuple(read_arm(item) for item, read_arm in zip(items, arms, strict=True))
+
+    return read
+
+
+def _pairs(plain: object) -> list[list[object]]:
+    pairs = [_typed(pair, list) for pair in _typed(plain, list)]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ShapeError("not key-value pairs")
+    return pairs
 
 
 def _typed(plain: object, kind: type) -> typing.Any:
@@ -172,10 +225,7 @@ def _any_from_plain(plain: object) -> object:
     tag, content = next(iter(plain.items()))
     try:
         if tag == "$map":
-            pairs = [_typed(pair, list) for pair in _typed(content, list)]
-            if any(len(pair) != 2 for pair in pairs):
-                raise ShapeError("not key-value pairs")
-            return {_hashable(_any_from_plain(key)): _any_from_plain(item) for key, item in pairs}
+            return {_hashable(_any_from_plain(key)): _any_from_plain(item) for key, item in _pairs(content)}
         if tag == "$datetime":
             return datetime.fromisoformat(_typed(content, str))
         if tag == "$date":

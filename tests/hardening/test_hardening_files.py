@@ -356,3 +356,12 @@ def test_a_submodule_in_a_library_folder_is_not_read_and_says_so(make_library, t
     build = built(repo)
     assert build.returncode == 0, build.stderr[-3000:]
     assert files_containing(repo.site, "PRO-VEN-001") == [] and files_containing(repo.site, "PRC-EMB") == []
+
+
+def test_a_version_number_too_long_for_its_page_name_is_a_finding(make_library):
+    spec = doc("PRO-VER-001", "procedure", ["PRC-INC"], version="1." + "9" * 60)
+    repo = make_library(*clean_docs(), spec)
+    result, report = check_json(repo)
+    found = [f for f in report["findings"] if f["code"] == "SMS103"]
+    assert [f["line"] for f in found] == [spec.line_of("version")] and "digits" in found[0]["message"], found
+    assert result.returncode == 1
