@@ -315,18 +315,15 @@ class _FieldReader:
         found = unsafe_in_text(value)
         if not found:
             return True
-        kinds = [
-            "a control character" if any(CONTROL.match(c) for c in found) else "",
-            "a bidirectional control, which makes the text read in another order than it is written"
-            if any(not CONTROL.match(c) for c in found)
-            else "",
-        ]
-        one = len(set(found)) == 1
+        notes = []
+        if any(CONTROL.match(char) for char in found):
+            notes.append("control characters are not text, and a terminal may act on them")
+        if any(not CONTROL.match(char) for char in found):
+            notes.append("bidirectional controls make the text read in another order than it is written")
         self.add(
             "SMS103",
             self.doc.line(name),
-            f"`{name}` holds {describe_all(found)} ({' and '.join(k for k in kinds if k)}); "
-            f"remove {'it' if one else 'them'}",
+            f"`{name}` holds {describe_all(found)} ({'; '.join(notes)}); remove {'it' if len(set(found)) == 1 else 'them'}",
         )
         self.rejected.add(name)
         return False

@@ -101,6 +101,12 @@ def folded(address: str) -> str:
 
 def shadowed_pages(library: Library, src_uris: Iterable[str]) -> list[str]:
     """Pages of the site's own folder at the address of a library document, whether or not that
-    document is published: never published themselves (a restricted document's copy stays out)."""
+    document is published, or of a page the plugin writes: never published themselves (a
+    restricted document's copy stays out, and the plugin's pages are its own)."""
     taken = {folded(address) for doc in library.documents for address in site_addresses(doc.path)}
-    return [uri for uri in src_uris if any(folded(address) in taken for address in site_addresses(uri))]
+    taken |= {folded(address) for name in RESERVED for address in site_addresses(name)}
+    return [
+        uri
+        for uri in src_uris
+        if folded(uri).startswith("assets/sms-docs/") or any(folded(address) in taken for address in site_addresses(uri))
+    ]

@@ -242,6 +242,16 @@ def test_a_page_of_the_site_folder_at_a_document_address_is_an_error(make_librar
     assert result.exit_code == 1
 
 
+def test_a_page_of_the_site_folder_never_replaces_a_page_of_the_plugin(make_library):
+    repo = make_library(*clean_docs(), options={"severity": {"SMS106": "off"}}, commit=False)
+    repo.write("content/register.md", "# My own register OWNREGISTER\n")
+    repo.commit("A page at the register's address")
+    build = built(repo, "--strict")
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert files_containing(repo.site, "OWNREGISTER") == []
+    assert "PRO-INC-001" in (repo.site / "register" / "index.html").read_text(encoding="utf-8")
+
+
 RESTRICTED_MARKER = "RESTRICTEDCOPY3e9a"
 
 
