@@ -60,12 +60,13 @@ def placement(doc: Document, settings: Settings) -> Placement:
     return Placement.CURRENT
 
 
-def published_assets(library: Library, settings: Settings) -> list[str]:
-    """The files beside documents that the site publishes: those a published document links.
-    A restricted or draft document's attachments go with it (SPEC §1), and active content
-    (HTML pages, SVG with script) only where raw HTML is allowed."""
+def published_assets(library: Library, settings: Settings, shown: Iterable[Document] = ()) -> list[str]:
+    """The files beside documents that the site publishes: those a published document links,
+    in the working tree or as the site shows it (`shown`: the versions in force). A restricted
+    or draft document's attachments go with it (SPEC §1), and active content (HTML pages,
+    SVG with script) only where raw HTML is allowed."""
     linked: set[str] = set()
-    for doc in library.documents:
+    for doc in (*library.documents, *shown):
         if placement(doc, settings) is not Placement.HIDDEN:
             linked |= linked_paths(doc)
     return [
