@@ -23,6 +23,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SMS103": (E, "field value invalid"),
     "SMS104": (W, "unknown field"),
     "SMS105": (E, "type does not match folder"),
+    "SMS106": (E, "file cannot have an address of its own in the site"),
+    "SMS107": (W, "folder not read: a git submodule or another repository"),
     "SMS201": (E, "duplicate id"),
     "SMS202": (E, "orphan: process or procedure with no parents"),
     "SMS203": (E, "dangling parent: parent id does not exist"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
+from .characters import CONTROL, describe, describe_all, looks_like, plain_id, unsafe_in_text
 from .model import (
     ID_PATTERN,
     Classification,
@@ -47,6 +49,7 @@ EXTERNAL_FIELDS = ("id", "type", "title", "owner", "publisher", "edition", "loca
 EXTERNAL_REQUIRED = ("id", "type", "title", "owner", "publisher", "edition", "location", "review")
 RECORD_FIELDS = ("name", "location", "retention", "owner", "disposal")
 _LIST_FIELDS = ("parents", "clauses", "supersedes", "tags", "references")
+_ID_LIST_FIELDS = ("parents", "supersedes", "references")
 _TEXT_FIELDS = ("title", "owner", "approver", "change", "publisher", "edition", "location")
 _DATE_FIELDS = {"approved": "approved", "effective": "effective_date", "review": "review_date"}
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -54,6 +57,17 @@ _CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _E = TypeVar("_E", bound=Enum)
+
+# What one front matter may stand for. YAML aliases (`*name`) repeat a value without
+# repeating its text, so an 80 KB file can stand for a 200 MB list; a document has no use
+# for more than a few repeats, nor for values nested deeper than a list of mappings.
+ALIAS_EXPANSION_LIMIT = 10_000  # characters and values added through aliases, per front matter
+DEPTH_LIMIT = 20
+LIST_LIMIT = 1_000
+TEXT_LIMIT = 10_000
+SHORT_TEXT_LIMIT = 500  # title and roles: they are repeated on many pages
+VERSION_DIGITS = 9
+_SHORT_FIELDS = ("title", "owner", "approver")
 
 
 @dataclass
@@ -113,7 +127,49 @@ def load_document(raw: bytes, path: str, abs_path: Path, folder_type: DocType) -
                 "(id, type, title, version, status, owner ...), and a closing `---`"
             )
         return None, [make_finding("SMS101", path, 1, message)]
-    return _FieldReader(parsed, raw, path, abs_path, folder_type).read()
+    parsed, body_findings = _without_control_characters(parsed, path)
+    doc, findings = _FieldReader(parsed, raw, path, abs_path, folder_type).read()
+    if body_findings and doc is not None and doc.id:
+        body_findings = [replace(f, doc_id=doc.id) for f in body_findings]
+    return doc, body_findings + findings
+
+
+def document_texts(raw: bytes, path: str) -> tuple[str, str] | None:
+    """(text, body) of a document as `load_document` gives them, or None for a file that is
+    no document: what a store of parsed documents need not keep."""
+    text, _, _ = decode(raw)
+    if text is None:
+        return None
+    parsed, _ = _without_control_characters(split(text), path)
+    return parsed.text, parsed.body
+
+
+def _without_control_characters(parsed: ParsedText, path: str) -> tuple[ParsedText, list[Finding]]:
+    """A body holding control characters (NUL, ESC...) is reported line by line (the first
+    three lines), and they are replaced with U+FFFD, so nothing downstream sees them raw."""
+    if CONTROL.search(parsed.body) is None:
+        return parsed, []
+    findings = []
+    for number, line in enumerate(parsed.body.split("\n")):
+        chars = CONTROL.findall(line)
+        if not chars:
+            continue
+        one = len(set(chars)) == 1
+        findings.append(
+            make_finding(
+                "SMS101",
+                path,
+                parsed.body_line + number,
+                f"the text holds the control character{'' if one else 's'} {describe_all(chars)}, which "
+                f"{'is' if one else 'are'} not text (a terminal or a browser may act on "
+                f"{'it' if one else 'them'}); remove {'it' if one else 'them'}. The site shows \ufffd in {'its' if one else 'their'} place",
+            )
+        )
+        if len(findings) == 3:
+            break
+    body = CONTROL.sub("\ufffd", parsed.body)
+    text = parsed.text[: len(parsed.text) - len(parsed.body)] + body
+    return replace(parsed, text=text, body=body), findings
 
 
 class _FieldReader:
@@ -123,6 +179,7 @@ class _FieldReader:
         self.parsed = parsed
         self.path = path
         self.findings: list[Finding] = []
+        self.rejected: set[str] = set()  # fields already reported as unusable
         self.doc = Document(
             path=path,
             abs_path=abs_path,
@@ -142,14 +199,23 @@ class _FieldReader:
             return None, self.findings
         loader, node = mapping
         nodes: dict[str, Node] = {}
+        # Without a `*` there is no alias, and a single value is just itself: the common case is free.
+        budget = _Expansion(aliases="*" in (self.parsed.front_matter or ""))
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 2  # +1 for 1-based, +1 for the opening fence
             if not isinstance(key_node, ScalarNode):
                 self.add("SMS101", line, "a front-matter key must be a plain name such as `title`")
                 continue
             key = key_node.value
-            if key in nodes:
+            if key in nodes or key in self.rejected:
                 self.add("SMS101", line, f"`{key}` is given twice; keep one of them")
+                continue
+            problem = budget.judge(value_node)
+            if problem is not None:
+                # Left unread: neither constructed nor kept, so nothing downstream expands it.
+                self.add("SMS103", line, f"`{key}` {problem}")
+                self.doc.lines[key] = line
+                self.rejected.add(key)
                 continue
             nodes[key] = value_node
             self.doc.lines[key] = line
@@ -287,35 +353,85 @@ class _FieldReader:
             required += REQUIRED_WHEN_APPROVED
         for name in required:
             node = nodes.get(name)
+            if name in self.rejected:
+                continue
             if node is None or _is_empty(node):
                 where = "is missing" if node is None else "is empty"
                 self.add("SMS102", self.doc.line(name), f"required field `{name}` {where}; {_HOW_TO_FILL[name]}")
 
     def _scalar(self, name: str, node: Node | None) -> str | None:
-        if node is None or _is_empty(node):
+        value = self._raw_scalar(name, node)
+        return None if value is None else value.strip()
+
+    def _raw_scalar(self, name: str, node: Node | None) -> str | None:
+        """The text of a single value, unstripped; None (reported) when it is not usable text."""
+        if node is None or _is_empty(node) or name in self.rejected:
             return None
         if not isinstance(node, ScalarNode):
             self.add("SMS103", self.doc.line(name), f"`{name}` must be a single value, not a list or mapping")
+            self.rejected.add(name)
             return None
-        return str(node.value).strip()
-
-    def _read_id(self, node: Node | None) -> None:
-        value = self._scalar("id", node)
-        if value is None:
-            return
-        if not ID_PATTERN.match(value):
-            capitals = value.upper()
-            fix = f"write it in capitals: `{capitals}`" if ID_PATTERN.match(capitals) else "such as `PRO-INC-002`"
+        value = str(node.value)
+        if not self._readable(name, value):
+            return None
+        limit = SHORT_TEXT_LIMIT if name in _SHORT_FIELDS else TEXT_LIMIT
+        if len(value) > limit:
             self.add(
                 "SMS103",
-                self.doc.line("id"),
-                f"id `{value}` is not valid: use capital letters and digits in dash-separated parts, {fix}",
+                self.doc.line(name),
+                f"`{name}` is {len(value):,} characters long; keep it under {limit:,} (the body is the place for text)",
             )
-            if ID_PATTERN.match(capitals):
-                # Ids compare ignoring case: keep it, so a clash with an existing id is reported too (SMS201).
-                self.doc.id = value
+            self.rejected.add(name)
+            return None
+        return value
+
+    def _readable(self, name: str, value: str) -> bool:
+        """False (reported once) when a value holds control characters or bidi controls."""
+        found = unsafe_in_text(value)
+        if not found:
+            return True
+        notes = []
+        if any(CONTROL.match(char) for char in found):
+            notes.append("control characters are not text, and a terminal may act on them")
+        if any(not CONTROL.match(char) for char in found):
+            notes.append("bidirectional controls make the text read in another order than it is written")
+        self.add(
+            "SMS103",
+            self.doc.line(name),
+            f"`{name}` holds {describe_all(found)} ({'; '.join(notes)}); remove {'it' if len(set(found)) == 1 else 'them'}",
+        )
+        self.rejected.add(name)
+        return False
+
+    def _read_id(self, node: Node | None) -> None:
+        raw = self._raw_scalar("id", node)
+        if raw is None:
             return
-        self.doc.id = value
+        value = raw.strip(" \t\n")
+        if ID_PATTERN.match(value):
+            self.doc.id = value
+            return
+        plain, odd = plain_id(value)
+        line = self.doc.line("id")
+        if odd:
+            fix = f"write it in plain capitals, digits and hyphens: `{plain}`" if ID_PATTERN.match(plain) else (
+                "use capital letters A-Z, digits and hyphens only, such as `PRO-INC-002`"
+            )
+            self.add("SMS103", line, f"id `{value}` is not valid: it holds {_odd_characters(odd)}; {fix}")
+            if ID_PATTERN.match(plain):
+                # Kept in its plain form, so a look-alike of an existing id is still a duplicate (SMS201).
+                self.doc.id = plain
+            return
+        capitals = value.upper()
+        fix = f"write it in capitals: `{capitals}`" if ID_PATTERN.match(capitals) else "such as `PRO-INC-002`"
+        self.add(
+            "SMS103",
+            line,
+            f"id `{value}` is not valid: use capital letters and digits in dash-separated parts, {fix}",
+        )
+        if ID_PATTERN.match(capitals):
+            # Ids compare ignoring case: keep it, so a clash with an existing id is reported too (SMS201).
+            self.doc.id = value
 
     def _read_type(self, node: Node | None) -> None:
         value = self._scalar("type", node)
@@ -354,6 +470,12 @@ class _FieldReader:
         if Version.parse(value) is None:
             self.add("SMS103", line, f"version `{value}` is not MAJOR.MINOR such as \"1.0\" or \"2.3\"")
             return
+        if any(len(part) > VERSION_DIGITS for part in value.split(".")):
+            # Each version gets a page named after it; a name has at most 255 bytes.
+            self.add(
+                "SMS103", line, f"version `{value}` has a number of more than {VERSION_DIGITS} digits; number versions 1.0, 1.1, 2.0..."
+            )
+            return
         self.doc.version = value
 
     def _choice(self, name: str, node: Node | None, kind: type[_E]) -> _E | None:
@@ -383,14 +505,132 @@ class _FieldReader:
             return None
 
     def _list(self, name: str, node: Node | None) -> list[str]:
-        if node is None or _is_empty(node):
+        if node is None or _is_empty(node) or name in self.rejected:
             return []
         if isinstance(node, ScalarNode):
-            return [str(node.value).strip()]
-        if isinstance(node, SequenceNode) and all(isinstance(item, ScalarNode) for item in node.value):
-            return [str(item.value).strip() for item in node.value if str(item.value).strip()]
-        self.add("SMS103", self.doc.line(name), f"`{name}` must be a list of values such as [A, B]")
-        return []
+            items = [node]
+        elif isinstance(node, SequenceNode) and all(isinstance(item, ScalarNode) for item in node.value):
+            items = node.value
+        else:
+            self.add("SMS103", self.doc.line(name), f"`{name}` must be a list of values such as [A, B]")
+            return []
+        if len(items) > LIST_LIMIT:
+            self.add(
+                "SMS103",
+                self.doc.line(name),
+                f"`{name}` lists {len(items):,} values; a document lists at most {LIST_LIMIT:,}: keep the ones that matter",
+            )
+            return []
+        values = [str(item.value) for item in items]
+        if not all(self._readable(name, value) for value in values):
+            return []
+        if name in _ID_LIST_FIELDS:
+            values = self._plain_ids(name, values)
+        return [value.strip() for value in values if value.strip()]
+
+    def _plain_ids(self, name: str, values: list[str]) -> list[str]:
+        """Ids in a list with invisible or look-alike characters: reported, and read in their
+        plain form, so `PRC-X` followed by a no-break space still means PRC-X."""
+        plain = [plain_id(value.strip(" \t\n")) for value in values]
+        odd = [char for _, found in plain for char in found]
+        if not odd:
+            return values
+        fixed = ", ".join(f"`{text}`" for text, found in plain if found)
+        self.add(
+            "SMS103",
+            self.doc.line(name),
+            f"`{name}` holds {_odd_characters(odd)}; write the ids in plain capitals, digits and hyphens: {fixed}",
+        )
+        return [text for text, _ in plain]
+
+
+def _odd_characters(chars: list[str]) -> str:
+    """`U+200B ZERO WIDTH SPACE (invisible)`, `U+041E CYRILLIC CAPITAL LETTER O (looks like O)`."""
+    parts = []
+    for char in dict.fromkeys(chars):
+        like = looks_like(char)
+        note = " (invisible)" if like == "" else f" (looks like `{like}`)" if like else ""
+        parts.append(describe(char) + note)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+class _Expansion:
+    """How much each front-matter value stands for once its aliases are expanded, measured
+    on the composed nodes (an alias is the same node object again) without expanding them."""
+
+    def __init__(self, *, aliases: bool) -> None:
+        self.aliases = aliases
+        self.sizes: dict[int, float] = {}  # node -> characters and values, aliases expanded
+        self.depths: dict[int, int] = {}
+        self.seen: set[int] = set()  # nodes counted once already
+        self.added = 0.0  # what aliases added so far
+
+    def judge(self, value: Node) -> str | None:
+        """Why this value may not be read, or None; a value that passes is counted."""
+        if isinstance(value, ScalarNode) and not self.aliases:
+            return None
+        size, depth = self._measure(value)
+        if math.isinf(size):
+            return "contains itself through a YAML alias (`*name` inside the value `&name` names); write the value out"
+        if depth > DEPTH_LIMIT:
+            return f"is nested more than {DEPTH_LIMIT} levels deep; a front-matter value is a text, a date or a list"
+        fresh = self._fresh(value)
+        added = size - fresh
+        if self.added + added > ALIAS_EXPANSION_LIMIT:
+            return (
+                f"repeats YAML aliases (`*name`) until it stands for {int(size):,} characters and values; a front "
+                f"matter may add at most {ALIAS_EXPANSION_LIMIT:,} through aliases: write the values out instead"
+            )
+        self.added += added
+        return None
+
+    def _fresh(self, root: Node) -> int:
+        """The size of the nodes under `root` not counted before (each node once), marking them."""
+        total = 0
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in self.seen:
+                continue
+            self.seen.add(id(node))
+            total += _own_size(node)
+            stack.extend(_children(node))
+        return total
+
+    def _measure(self, root: Node) -> tuple[float, int]:
+        """(expanded size, depth) of `root`, without recursion; a cycle is infinite."""
+        sizes, depths = self.sizes, self.depths
+        open_nodes: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            key = id(node)
+            if key in sizes:
+                stack.pop()
+                continue
+            children = _children(node)
+            if key not in open_nodes:
+                open_nodes.add(key)
+                stack.extend(child for child in children if id(child) not in sizes and id(child) not in open_nodes)
+                continue
+            # Every child is measured now, except one still open: an ancestor, so a cycle.
+            open_nodes.discard(key)
+            stack.pop()
+            sizes[key] = _own_size(node) + sum(sizes.get(id(child), math.inf) for child in children)
+            depths[key] = 1 + max((depths.get(id(child), 0) for child in children), default=0)
+        return sizes[id(root)], depths[id(root)]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, CollectionNode):
+        return list(node.value)
+    return []
+
+
+def _own_size(node: Node) -> int:
+    return 1 + (len(str(node.value)) if isinstance(node, ScalarNode) else 0)
 
 
 _HOW_TO_FILL = {

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
-import pickle
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from . import store
-from .frontmatter import git_blob_id, load_document
+from .attachments import HTML_SUFFIXES, SCANNED_SUFFIXES, active_content
+from .codes import CODES
+from .frontmatter import document_texts, git_blob_id, load_document
 from .model import DocType, Document, Finding, Status, make_finding
+from .plaindata import ShapeError, dumps, loads
 from .settings import Settings
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Every suffix MkDocs renders as a page, in any case: a file MkDocs would publish as a page
+# is a document, checked like one, never an unchecked attachment.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 @dataclass
@@ -23,6 +27,7 @@ class Library:
     documents: list[Document] = field(default_factory=list)  # sorted by path
     load_findings: list[Finding] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # non-Markdown files beside documents
+    active_assets: dict[str, str] = field(default_factory=dict)  # asset -> what in it a browser would run
 
     @cached_property
     def by_key(self) -> dict[str, Document]:
@@ -132,10 +137,14 @@ def load_library(settings: Settings) -> Library:
             continue
         for path in _walk(folder, root, library):
             rel = path.relative_to(settings.root).as_posix()
-            if not path.name.lower().endswith(MARKDOWN_SUFFIXES):
-                library.assets.append(rel)
-                continue
             try:
+                if not path.name.lower().endswith(MARKDOWN_SUFFIXES):
+                    library.assets.append(rel)
+                    if path.name.lower().endswith(HTML_SUFFIXES + SCANNED_SUFFIXES):
+                        active = active_content(path.name, path.read_bytes())
+                        if active is not None:
+                            library.active_assets[rel] = active
+                    continue
                 doc, findings = _load(path, rel, doc_type, parsed)
             except OSError as exc:
                 library.load_findings.append(make_finding("SMS101", rel, 1, f"the file cannot be read: {exc.strerror}"))
@@ -149,43 +158,90 @@ def load_library(settings: Settings) -> Library:
 
 
 Loaded = tuple[Document | None, list[Finding]]
-_Entry = tuple[str, str, Loaded]  # blob id, absolute path, what loading gave
+
+
+@dataclass
+class _Parsed:
+    """One file as loading left it, kept between runs."""
+
+    path: str
+    type: DocType
+    blob: str  # the id git gives the file's bytes
+    file: str  # the absolute path it was read from
+    document: Document | None
+    findings: list[Finding]
+
+    @property
+    def loaded(self) -> Loaded:
+        return self.document, self.findings
+
+
+@dataclass
+class _Kept:
+    code: str  # the fingerprint of the code that parsed them
+    entries: list[_Parsed]
+
 
 # `mkdocs serve` rebuilds after every edit; files that did not change are not parsed again.
-_LOADED: dict[tuple[str, DocType], tuple[tuple[int, int], _Entry]] = {}
+_LOADED: dict[tuple[str, DocType], tuple[tuple[int, int], _Parsed]] = {}
 
 
 class _ParsedDocuments:
     """Documents parsed by earlier runs, by path and content, kept in the git folder: a
-    pre-commit check re-parses only the files that changed since the last run."""
+    pre-commit check re-parses only the files that changed since the last run.
 
-    _NAME = "documents-v1.pickle"
+    Kept as JSON and read back only into the declared types (plaindata): CI restores this
+    folder from a cache, so the file may be anyone's, and reading it must never run code.
+    A file of any other shape is ignored. The documents' text is not kept: it is read again
+    from the file, which is read anyway to know whether it changed."""
+
+    _NAME = "documents-v2.json"
 
     def __init__(self, root: Path) -> None:
         self.key = store.code_fingerprint()
         self.path = folder / self._NAME if (folder := store.folder(root)) else None
-        self.before: dict[tuple[str, str], _Entry] = {}
-        self.now: dict[tuple[str, str], _Entry] = {}
+        self.before: dict[tuple[str, str], _Parsed] = {}
+        self.now: dict[tuple[str, str], _Parsed] = {}
         data = store.read(self.path) if self.path else None
         if data:
             try:
-                key, entries = pickle.loads(data)  # noqa: S301 - our own file in .git
-            except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+                kept = loads(data, _Kept)
+            except ShapeError:
                 return
-            if key == self.key:
-                self.before = entries
+            if kept.code == self.key and all(map(_plausible, kept.entries)):  # type: ignore[union-attr]
+                self.before = {(entry.path, entry.type.value): entry for entry in kept.entries}  # type: ignore[union-attr]
 
-    def get(self, rel: str, doc_type: DocType, path: Path, raw: bytes) -> _Entry:
+    def get(self, rel: str, doc_type: DocType, path: Path, raw: bytes) -> _Parsed:
         key, blob = (rel, doc_type.value), git_blob_id(raw)
         entry = self.before.get(key)
-        if entry is None or entry[:2] != (blob, str(path)):
-            entry = (blob, str(path), load_document(raw, rel, path, doc_type))
+        texts = document_texts(raw, rel) if entry is not None and entry.document is not None else None
+        if entry is None or (entry.blob, entry.file) != (blob, str(path)) or (entry.document and texts is None):
+            entry = _Parsed(rel, doc_type, blob, str(path), *load_document(raw, rel, path, doc_type))
+        elif entry.document is not None and texts is not None:
+            entry.document.text, entry.document.body = texts
         self.now[key] = entry
         return entry
 
     def save(self) -> None:
-        if self.path is not None and self.now != self.before:
-            store.write(self.path, pickle.dumps((self.key, self.now), protocol=pickle.HIGHEST_PROTOCOL))
+        if self.path is None or self.now == self.before:
+            return
+        entries = [
+            replace(entry, document=replace(entry.document, text="", body="")) if entry.document else entry
+            for entry in self.now.values()
+        ]
+        try:
+            data = dumps(_Kept(self.key, entries), _Kept)
+        except (ShapeError, RecursionError):
+            return  # a value no kept type allows: parse again next time
+        store.write(self.path, data)
+
+
+def _plausible(entry: _Parsed) -> bool:
+    """Beyond the types: the entry describes the file it is kept for."""
+    doc = entry.document
+    if doc is not None and (doc.path != entry.path or doc.folder_type is not entry.type or doc.blob != entry.blob):
+        return False
+    return all(finding.code in CODES and finding.path == entry.path for finding in entry.findings)
 
 
 def _load(path: Path, rel: str, doc_type: DocType, parsed: _ParsedDocuments) -> Loaded:
@@ -198,12 +254,15 @@ def _load(path: Path, rel: str, doc_type: DocType, parsed: _ParsedDocuments) -> 
     else:
         entry = parsed.get(rel, doc_type, path, path.read_bytes())
         _LOADED[key] = (stamp, entry)
-    return entry[2]
+    return entry.loaded
 
 
 def _walk(folder: Path, root: Path, library: Library) -> list[Path]:
-    """Files under `folder`, sorted; symbolic links leaving the repository are refused."""
+    """Files under `folder`, sorted; symbolic links leaving the repository are refused, and
+    other repositories (submodules) inside are not read."""
     found: list[Path] = []
+    if _other_repository(folder, library):
+        return found
     for current, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         base = Path(current)
@@ -213,6 +272,8 @@ def _walk(folder: Path, root: Path, library: Library) -> list[Path]:
             elif (base / name).is_symlink():
                 dirnames.remove(name)
                 _check_link(base / name, root, library)
+            elif _other_repository(base / name, library):
+                dirnames.remove(name)
         for name in sorted(filenames):
             path = base / name
             if name.startswith("."):
@@ -221,6 +282,24 @@ def _walk(folder: Path, root: Path, library: Library) -> list[Path]:
                 continue
             found.append(path)
     return found
+
+
+def _other_repository(folder: Path, library: Library) -> bool:
+    """A submodule (a `.git` file) or a repository of its own (a `.git` folder): its files have
+    their history in another repository and are reviewed there, so they are not documents here."""
+    if not os.path.lexists(folder / ".git"):
+        return False
+    rel = folder.relative_to(library.settings.root).as_posix()
+    library.load_findings.append(
+        make_finding(
+            "SMS107",
+            rel,
+            1,
+            "this folder is another git repository (a submodule), so its files were not read: their history "
+            "is not in this repository; copy the documents into the library, or move the submodule out of it",
+        )
+    )
+    return True
 
 
 def _check_link(path: Path, root: Path, library: Library) -> bool:

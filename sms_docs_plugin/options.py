@@ -14,7 +14,7 @@ import itertools
 import os
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 
 from .clauses import ClauseFileError, read_clause_file
@@ -88,7 +88,7 @@ def read_options(raw: object, root: Path, docs_dir: Path, site_dir: Path) -> Set
     problems = _folder_problems(settings, docs_dir, site_dir)
     if problems:
         raise OptionsError(problems)
-    return settings
+    return replace(settings, docs_dir=str(docs_dir))  # the rules look for pages at a document's address there
 
 
 def parse_options(raw: object, root: Path) -> Settings:

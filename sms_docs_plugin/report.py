@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+from .characters import escape_for_terminal
 from .model import Finding
 
 
 def format_text(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}: {finding.code} {finding.severity}: {finding.message}"
+    # File names and messages quote the library's text: its control characters would act on the terminal.
+    path, message = escape_for_terminal(finding.path), escape_for_terminal(finding.message)
+    return f"{path}:{finding.line}: {finding.code} {finding.severity}: {message}"
 
 
 def format_github(finding: Finding) -> str:
@@ -21,7 +24,8 @@ def format_github_notice(path: str, message: str) -> str:
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Escaped after the line ends GitHub knows: the other control characters would act on the log's terminal.
+    return escape_for_terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:

@@ -40,6 +40,11 @@ class Settings:
     duplicate_threshold: float = 0.8
     # Words above which a document is excessively detailed (ISO/IEC TR 20000-5 D.2 j), by type.
     max_words: dict[str, int] = field(default_factory=lambda: {"policy": 4000, "process": 4000, "procedure": 2500})
+    docs_dir: str = "docs"  # MkDocs' own option: the site's ordinary pages, beside the library
 
     def folder(self, doc_type: str) -> Path:
         return self.root / self.library[doc_type]
+
+    @property
+    def docs_folder(self) -> Path:
+        return self.root / self.docs_dir

@@ -266,7 +266,7 @@ def test_check_as_a_python_module(clean_library):
 
 def test_a_later_check_sees_each_edit_although_parsed_documents_are_kept_between_runs(clean_library):
     assert clean_library.check().returncode == 0
-    assert (clean_library.root / ".git" / "sms-docs" / "documents-v1.pickle").is_file()
+    assert (clean_library.root / ".git" / "sms-docs" / "documents-v2.json").is_file()
     orphan = clean_library.spec("PRO-INC-001").path
     text = (clean_library.root / orphan).read_text()
     clean_library.write(orphan, text.replace("parents: [PRC-INC]", "parents: []"))
@@ -292,7 +292,7 @@ def test_a_moved_file_is_reported_under_its_new_path(clean_library):
     assert f"{new}:" in result.stdout and f"{old}:" not in result.stdout
 
 
-@pytest.mark.parametrize("kept", ["documents-v1.pickle", "history-v3.marshal", "blobs-v4.marshal"])
+@pytest.mark.parametrize("kept", ["documents-v2.json", "history-v3.marshal", "blobs-v4.marshal"])
 def test_a_damaged_file_kept_between_runs_is_ignored(clean_library, kept):
     first = clean_library.check("--format", "json")
     folder = clean_library.root / ".git" / "sms-docs"

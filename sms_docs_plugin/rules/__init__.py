@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..codes import Severity
 from ..model import Finding
-from . import content, control, documentation, external, hierarchy, records, versioning
+from . import content, control, documentation, external, files, hierarchy, records, versioning
 from .context import RuleContext
 
 RuleFamily = Callable[[RuleContext], Iterable[Finding]]
@@ -21,6 +21,7 @@ FAMILIES: tuple[RuleFamily, ...] = (
     records.check,
     documentation.check,
     external.check,
+    files.check,
 )
 
 

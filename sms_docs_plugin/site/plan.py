@@ -22,7 +22,7 @@ from mkdocs.utils import get_relative_url
 from ..analysis import Analysis
 from ..frontmatter import without_title
 from ..model import Document
-from ..publication import Placement, placement
+from ..publication import Placement, placement, published_assets, shadowed_pages
 from ..standing import NOT_YET, Standing, Withdrawn
 from .document import Banner, DocumentView, Link
 from .history_pages import CONTENT_END, CONTENT_START, HistoryJob, HistoryPageWriter
@@ -72,6 +72,8 @@ class SitePlan:
 
     def add_files(self, files: Files, config: MkDocsConfig) -> None:
         root = str(self.settings.root)
+        for uri in shadowed_pages(self.library, [file.src_uri for file in files]):
+            files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
         for doc in self.library.documents:
             where = placement(doc, self.settings)
             if where is Placement.HIDDEN:
@@ -83,7 +85,7 @@ class SitePlan:
             self.dest_paths[file.src_uri] = file.dest_uri
             if doc.key:
                 self.sitemap.doc_urls[doc.key] = file.url
-        for asset in self.analysis.library.assets:
+        for asset in published_assets(self.analysis.library, self.settings, self.library.documents):
             file = File(asset, root, config.site_dir, config.use_directory_urls)
             files.append(file)
             self.dest_paths[asset] = file.dest_uri
