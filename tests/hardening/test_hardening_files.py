@@ -286,7 +286,8 @@ def test_every_page_the_plugin_generates_is_reserved(clean_library, run_cli):
         if path.name not in {"index.html", "404.html", "assets", "search", "sitemap.xml", "sitemap.xml.gz",
                              "policies", "processes", "procedures"}
     }
-    assert generated == {name.removesuffix(".md") for name in RESERVED if "/" not in name}
+    reserved = {name.removesuffix(".md") for name in RESERVED if "/" not in name}
+    assert generated == reserved - {"findings"}  # the findings page is written only by `mkdocs serve`
 
 
 # --------------------------------------------------------------------------- names the site cannot hold
