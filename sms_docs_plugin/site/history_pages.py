@@ -22,7 +22,7 @@ import markdown
 from ..frontmatter import split, without_title
 from ..history import LibraryHistory, Revision
 from ..model import Document
-from .diff import body_diff_html, field_changes
+from .diff import version_diff
 from .render import render
 from .safety import may_carry_markup, neutralise
 from .versions import VersionEntry
@@ -164,15 +164,12 @@ class HistoryPageWriter:
     def _version_content(self, job: HistoryJob, entry: VersionEntry, previous: VersionEntry | None) -> str:
         page_url = entry.url_path or ""
         text = self.history.text_of(entry.head)
-        body = without_title(split(text).body)
-        body = self._relink(body, entry.head.path or job.doc.path, page_url)
-        body_html = self._convert(body)
-        if not self.allow_html and may_carry_markup(body):
-            body_html = neutralise(body_html)  # an old version was never checked by today's SMS405
+        body_html = self._body_html(text, entry.head.path or job.doc.path, page_url)
         diff = None
         if previous is not None:
             old_text = self.history.text_of(previous.head)
-            diff = {"fields": field_changes(old_text, text), "body": body_diff_html(old_text, text)}
+            old_html = self._body_html(old_text, previous.head.path or job.doc.path, page_url)
+            diff = version_diff(old_text, text, old_html, body_html)
         header = render(
             "version_header.html",
             doc=job.doc,
@@ -188,7 +185,12 @@ class HistoryPageWriter:
         page_url = current.changes_url_path or ""
         new_text = job.doc.text if current.head.commit is None else self.history.text_of(current.head)
         old_text = self.history.text_of(previous.head)
-        diff = {"fields": field_changes(old_text, new_text), "body": body_diff_html(old_text, new_text)}
+        diff = version_diff(
+            old_text,
+            new_text,
+            self._body_html(old_text, previous.head.path or job.doc.path, page_url),
+            self._body_html(new_text, job.doc.path, page_url),
+        )
         previous_url = job.relative(previous.url_path, page_url) if previous.url_path else None
         return render(
             "changes_page.html",
@@ -200,6 +202,14 @@ class HistoryPageWriter:
             history_url=job.relative(job.history_url, page_url),
             footer=render("version_footer.html", entry=current, previous=previous, previous_url=previous_url, diff=diff),
         )
+
+    def _body_html(self, text: str, doc_path: str, page_url: str) -> str:
+        """A version's body as the page at `page_url` shows it: links mended, made safe."""
+        body = self._relink(without_title(split(text).body), doc_path, page_url)
+        body_html = self._convert(body)
+        if not self.allow_html and may_carry_markup(body):
+            body_html = neutralise(body_html)  # an old version was never checked by today's SMS405
+        return body_html
 
     def _convert(self, body: str) -> str:
         """Markdown to HTML a section at a time, remembering sections already converted:
