@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
@@ -47,10 +47,11 @@ LOOSE = frozenset({"li", "dd", "td", "th"})
 
 WORD_BOUND = 250_000  # product of the changed words of a block beyond which it is marked as a whole
 LOOKAHEAD = 8  # blocks looked at ahead when deciding which changed blocks pair up
-# White space, words (with the joins of ids, numbers and paths: PRO-INC-002, 8.5.1, and/or),
-# and punctuation on its own, so that "ticket." and "ticket, then" share "ticket".
 _WORD = re.compile(r"\w")
-_PIECES = re.compile(r"\s+|\w+(?:[-'’./]\w+)*|[^\w\s]")
+# In escaped text: white space, words (with the joins of ids, numbers and paths: PRO-INC-002,
+# 8.5.1, and/or), entities, and other punctuation on its own, so that "ticket." and
+# "ticket, then" share "ticket".
+_PIECES = re.compile(r"\s+|\w+(?:[-'’./]\w+)*|&(?:#\w+|\w+);|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,84 @@ class Redline:
 
 def redline(old_html: str, new_html: str) -> Redline:
     """The new version's text with the changes from the old one marked."""
+    old, new = _top_level(old_html), _top_level(new_html)
+    if old is None or new is None:
+        ops = _align(_blocks(_parse(old_html)), _blocks(_parse(new_html)))
+    else:
+        ops = []
+        for op, i1, i2, j1, j2 in _opcodes([piece.strip() for piece in old], [piece.strip() for piece in new]):
+            if op == "equal":
+                ops.append(("same", None, Block("copy", None, _unchanged("".join(new[j1:j2])).strip())))
+            else:
+                ops += _align(_blocks(_parse("".join(old[i1:i2]))), _blocks(_parse("".join(new[j1:j2]))))
     writer = _Redliner()
-    body = writer.blocks(_blocks(_parse(old_html)), _blocks(_parse(new_html)), None)
-    return Redline("\n".join(body), writer.insertions, writer.deletions, writer.moves)
+    body = writer.render(_find_moves(ops), None)
+    return Redline("\n".join(part for part in body if part), writer.insertions, writer.deletions, writer.moves)
+
+
+# --------------------------------------------------------------------------- unchanged stretches
+
+# Most versions change a few blocks of a long text. The two texts' top-level elements are
+# first compared as strings; those equal are copied without parsing, which is most of the
+# cost, and only the stretches between them are parsed and compared block by block.
+# Copied, they lose their ids and permalinks as parsed blocks do.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:"[^"]*"|'[^']*'|[^'">])*)>|<[!?]""")
+_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_PERMALINK = re.compile(r"""<a\s[^>]*\bclass="[^"]*\bheaderlink\b[^"]*"[^>]*>[^<]*</a>""")
+
+
+def _top_level(fragment: str) -> list[str] | None:
+    """The fragment cut after each of its top-level elements, or None unless every tag is
+    plainly nested and nothing in it needs a real parser to be read right (comments,
+    elements whose content is raw text, tags closed by omission)."""
+    pieces: list[str] = []
+    open_tags: list[str] = []
+    start = 0
+    for match in _TAG.finditer(fragment):
+        closing, name, attributes = match.groups()
+        kind = _KINDS.get(name)
+        if kind is None:
+            kind = _KINDS[name] = _kind(name)
+        if kind == "blocked":
+            return None
+        if closing:
+            if not open_tags or open_tags[-1] != name:
+                return None
+            open_tags.pop()
+        elif kind == "void":
+            pass
+        elif attributes.endswith("/"):
+            return None
+        else:
+            open_tags.append(name)
+        if not open_tags:
+            pieces.append(fragment[start : match.end()])
+            start = match.end()
+    if open_tags:
+        return None
+    pieces.append(fragment[start:])
+    return pieces
+
+
+_KINDS: dict[str | None, str] = {}
+
+
+def _kind(name: str | None) -> str:
+    if name is None or name.lower() in BLOCKED or not name.islower():  # upper case: another spelling of a tag
+        return "blocked"
+    return "void" if name in VOID else "element"
+
+
+def _unchanged(fragment: str) -> str:
+    return _TAG.sub(_without_id, _PERMALINK.sub("", fragment))
+
+
+def _without_id(match: re.Match[str]) -> str:
+    closing, name, attributes = match.groups()
+    if closing or name is None or "id" not in attributes.lower():
+        return match.group(0)
+    kept = (a.group(0) for a in _ATTRIBUTE.finditer(attributes) if a.group(1).lower() != "id")
+    return f"<{name}{''.join(kept)}>"
 
 
 # --------------------------------------------------------------------------- trees
@@ -192,7 +268,7 @@ class Token:
     key: str
 
 
-def _tokens(nodes: Sequence[Element | str], code: bool) -> list[Token]:
+def _tokenise(nodes: Sequence[Element | str], code: bool) -> list[Token]:
     tokens: list[Token] = []
     space = ""
     space_context: tuple[Element, ...] = ()
@@ -204,13 +280,13 @@ def _tokens(nodes: Sequence[Element | str], code: bool) -> list[Token]:
         todo.append((siblings, index + 1, context, context_key))
         node = siblings[index]
         if isinstance(node, str):
-            for piece in _PIECES.findall(node):
+            for piece in _PIECES.findall(html.escape(node, quote=False)):
                 if not code and piece.isspace():
                     if not space:
                         space_context = context
                     space += piece
                     continue
-                tokens.append(Token(space, space_context, html.escape(piece, quote=False), context, f"{context_key}\0{piece}"))
+                tokens.append(Token(space, space_context, piece, context, f"{context_key}\0{piece}"))
                 space = ""
         elif node.tag in VOID or not node.children:
             written = node.open + node.end
@@ -242,23 +318,29 @@ class _InlineWriter:
             self.out.append(element.open)
             self.stack.append(element)
 
-    def token(self, token: Token, with_space: bool = True) -> None:
-        if with_space and token.space:
+    def token(self, token: Token, space: str) -> None:
+        if space:
             self.goto(token.space_context)
-            self.out.append(token.space)
+            self.out.append(space)
         self.goto(token.context)
         self.out.append(token.text)
 
 
-def _common_context(tokens: Sequence[Token]) -> tuple[Element, ...]:
+def _common_context(tokens: Sequence[Token], first_space: bool) -> tuple[Element, ...]:
+    """The inline elements every token of a run (and each space written with it) sits in."""
     common = tokens[0].context
     for index, token in enumerate(tokens):
-        contexts = (token.context, token.space_context) if index and token.space else (token.context,)
+        spaced = token.space and (index or first_space)
+        contexts = (token.context, token.space_context) if spaced else (token.context,)
         for context in contexts:
             size = 0
             while size < len(common) and size < len(context) and common[size].open == context[size].open:
                 size += 1
             common = common[:size]
+    # A mark may not stand directly in a list or table (malformed input can put one inline).
+    for depth, element in enumerate(common):
+        if element.tag in LISTS or element.tag in ("tr", "colgroup"):
+            return common[:depth]
     return common
 
 
@@ -270,12 +352,21 @@ class Block:
     """One unit of comparison: text (a line of words), a table row, a list or other container,
     or an element with no text (a rule)."""
 
-    kind: str  # "text", "row", "box" or "void"
+    kind: str  # "text", "row", "box", "void", or "copy" (unchanged HTML copied as it is: `key`)
     element: Element | None  # None for bare text standing between blocks
     key: str
-    tokens: list[Token] = field(default_factory=list)
+    nodes: Sequence[Element | str] = ()  # a text's content
     children: list[Block] = field(default_factory=list)  # a box's blocks, a row's cells
+    code: bool = False  # white space is text (a <pre>)
+    _tokens: list[Token] | None = None
     _words: Counter[str] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The words of a text, read only for blocks that changed: most blocks are only compared whole."""
+        if self._tokens is None:
+            self._tokens = _tokenise(self.nodes, self.code)
+        return self._tokens
 
     @property
     def tag(self) -> str:
@@ -288,10 +379,13 @@ class Block:
         return self._words
 
 
+Op = tuple[str, Block | None, Block | None]  # (operation, old block, new block)
+
+
 def _words_of(block: Block) -> list[str]:
     """The keys of a block's words, punctuation left out: blocks that share only commas and
     full stops have nothing in common."""
-    words = [token.key for token in block.tokens if _WORD.search(token.text)]
+    words = [token.key for token in block.tokens if _WORD.match(token.text)]
     for child in block.children:
         words.extend(_words_of(child))
     return words
@@ -332,8 +426,9 @@ def _block(element: Element, parent: str) -> Block:
 
 
 def _text_block(element: Element | None, nodes: Sequence[Element | str], prefix: str, code: bool = False) -> Block:
-    tokens = _tokens(nodes, code)
-    return Block("text", element, prefix + "\2".join(token.key for token in tokens), tokens=tokens)
+    written = _serialise(nodes)
+    # Compared whole, a text's white space counts only in code: elsewhere it is where lines wrap.
+    return Block("text", element, prefix + (written if code else " ".join(written.split())), nodes=nodes, code=code)
 
 
 def _pairable(old: Block, new: Block) -> bool:
@@ -351,29 +446,36 @@ def _pairable(old: Block, new: Block) -> bool:
     return shorter == 0 or 2 * sum((old.words & new.words).values()) >= shorter
 
 
-def _align(old: list[Block], new: list[Block]) -> list[tuple[str, Block | None, Block | None]]:
-    """(operation, old block, new block): same, pair (changed), ins, del; unchanged blocks
-    that moved become moved-ins and moved-del."""
+def _opcodes(old: Sequence[str], new: Sequence[str]) -> Iterator[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, with the common start and end (most of a long text) found first."""
     start = 0
-    while start < len(old) and start < len(new) and old[start].key == new[start].key:
+    while start < len(old) and start < len(new) and old[start] == new[start]:
         start += 1
     end = 0
-    while end < len(old) - start and end < len(new) - start and old[-1 - end].key == new[-1 - end].key:
+    while end < len(old) - start and end < len(new) - start and old[-1 - end] == new[-1 - end]:
         end += 1
-    ops: list[tuple[str, Block | None, Block | None]] = [("same", old[i], new[i]) for i in range(start)]
-    old_middle, new_middle = old[start : len(old) - end], new[start : len(new) - end]
-    matcher = SequenceMatcher(None, [b.key for b in old_middle], [b.key for b in new_middle], autojunk=False)
+    if start:
+        yield "equal", 0, start, 0, start
+    matcher = SequenceMatcher(None, old[start : len(old) - end], new[start : len(new) - end], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        yield op, i1 + start, i2 + start, j1 + start, j2 + start
+    if end:
+        yield "equal", len(old) - end, len(old), len(new) - end, len(new)
+
+
+def _align(old: list[Block], new: list[Block]) -> list[Op]:
+    """(operation, old block, new block): same, pair (changed), ins or del."""
+    ops: list[Op] = []
+    for op, i1, i2, j1, j2 in _opcodes([block.key for block in old], [block.key for block in new]):
         if op == "equal":
-            ops.extend(("same", old_middle[i], new_middle[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
+            ops.extend(("same", old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True))
         else:
-            ops.extend(_pair_up(old_middle[i1:i2], new_middle[j1:j2]))
-    ops.extend(("same", old[len(old) - end + i], new[len(new) - end + i]) for i in range(end))
-    return _find_moves(ops)
+            ops.extend(_pair_up(old[i1:i2], new[j1:j2]))
+    return ops
 
 
-def _pair_up(old: list[Block], new: list[Block]) -> list[tuple[str, Block | None, Block | None]]:
-    ops: list[tuple[str, Block | None, Block | None]] = []
+def _pair_up(old: list[Block], new: list[Block]) -> list[Op]:
+    ops: list[Op] = []
     i = j = 0
     while i < len(old) and j < len(new):
         if _pairable(old[i], new[j]):
@@ -393,7 +495,8 @@ def _pair_up(old: list[Block], new: list[Block]) -> list[tuple[str, Block | None
     return ops
 
 
-def _find_moves(ops: list[tuple[str, Block | None, Block | None]]) -> list[tuple[str, Block | None, Block | None]]:
+def _find_moves(ops: list[Op]) -> list[Op]:
+    """Unchanged blocks deleted in one place and inserted in another become moved-del and moved-ins."""
     deleted: dict[str, list[int]] = {}
     for index, (op, old, _new) in enumerate(ops):
         if op == "del" and old is not None and _words_of(old):
@@ -418,7 +521,9 @@ class _Redliner:
         self.moves = 0
 
     def blocks(self, old: list[Block], new: list[Block], parent: Element | None) -> list[str]:
-        ops = _align(old, new)
+        return self.render(_find_moves(_align(old, new)), parent)
+
+    def render(self, ops: list[Op], parent: Element | None) -> list[str]:
         numbers = _numbers(ops, parent)
         out: list[str] = []
         for index, (op, before, after) in enumerate(ops):
@@ -445,7 +550,7 @@ class _Redliner:
     def pair(self, old: Block, new: Block, extra: dict[str, str] | None) -> str:
         element = new.element
         if new.kind == "text":
-            inner = self.words(old.tokens, new.tokens)
+            inner = self.words(old.tokens, new.tokens, new.code)
         elif new.kind == "row":
             cells = []
             for index in range(max(len(old.children), len(new.children))):
@@ -459,14 +564,14 @@ class _Redliner:
                     cells.append(_same(new.children[index], None))
                 else:
                     cells.append(self.pair(old.children[index], new.children[index], None))
-            inner = "".join(cells)
+            inner = "\n".join(cells)
         else:
             inner = "\n" + "\n".join(self.blocks(old.children, new.children, element)) + "\n"
         if element is None:
             return inner
         return element.start(extra) + inner + element.end
 
-    def words(self, old: list[Token], new: list[Token]) -> str:
+    def words(self, old: list[Token], new: list[Token], code: bool) -> str:
         start = 0
         while start < len(old) and start < len(new) and old[start].key == new[start].key:
             start += 1
@@ -474,47 +579,59 @@ class _Redliner:
         while end < len(old) - start and end < len(new) - start and old[-1 - end].key == new[-1 - end].key:
             end += 1
         old_middle, new_middle = old[start : len(old) - end], new[start : len(new) - end]
-        runs: list[tuple[str, list[Token]]] = [("", new[:start])]
+        # (mark, tokens written, the old tokens equal to them when unmarked)
+        runs: list[tuple[str, list[Token], list[Token]]] = [("", new[:start], old[:start])]
         if len(old_middle) * len(new_middle) > WORD_BOUND:
-            runs += [("del", old_middle), ("ins", new_middle)]  # one change in a very long block: marked whole
+            runs += [("del", old_middle, []), ("ins", new_middle, [])]  # one change in a very long block: marked whole
         else:
             matcher = SequenceMatcher(None, [t.key for t in old_middle], [t.key for t in new_middle], autojunk=False)
             for op, i1, i2, j1, j2 in matcher.get_opcodes():
                 if op == "equal":
-                    runs.append(("", new_middle[j1:j2]))
-                    continue
-                runs += [("del", old_middle[i1:i2]), ("ins", new_middle[j1:j2])]
-        runs.append(("", new[len(new) - end :]))
+                    runs.append(("", new_middle[j1:j2], old_middle[i1:i2]))
+                else:
+                    runs += [("del", old_middle[i1:i2], []), ("ins", new_middle[j1:j2], [])]
+        runs.append(("", new[len(new) - end :], old[len(old) - end :]))
         out: list[str] = []
         writer = _InlineWriter(out)
-        for mark, tokens in runs:
+        started = False  # whether a word of the new version is written yet
+        for index, (mark, tokens, olds) in enumerate(runs):
             if not tokens:
                 continue
             if not mark:
-                for token in tokens:
-                    writer.token(token)
+                for token, before in zip(tokens, olds, strict=True):
+                    # After words deleted at the start, the old space keeps them apart from the next.
+                    writer.token(token, token.space or ("" if started else before.space))
+                    started = True
                 continue
             if mark == "ins":
                 self.insertions += 1
+                started = True
             else:
                 self.deletions += 1
             first = tokens[0]
-            if first.space:  # the space before a change is not part of it
+            following = next((run for run in runs[index + 1 :] if run[1]), None)
+            # The space before a change is written outside it, as part of the new text, unless
+            # the new text has none there: deleted words the new version closes up over
+            # ("ticket ticket." to "ticket.") take their space with them.
+            inside = mark == "del" and following is not None and not following[1][0].space
+            if first.space and not inside:
                 writer.goto(first.space_context)
                 out.append(first.space)
-            common = _common_context(tokens)
+            common = _common_context(tokens, inside)
             writer.goto(common)
             out.append(f"<{mark}>")
             inner = _InlineWriter(out, len(common))
-            for index, token in enumerate(tokens):
-                inner.token(token, with_space=index > 0)
+            for position, token in enumerate(tokens):
+                inner.token(token, token.space if position or inside else "")
+            if mark == "del" and not code and following and following[0] == "ins" and not following[1][0].space:
+                out.append(" ")  # struck out with the old words: keeps "15" and "10" from reading "1510"
             inner.goto(common)
             out.append(f"</{mark}>")
         writer.goto(())
         return "".join(out)
 
 
-def _numbers(ops: list[tuple[str, Block | None, Block | None]], parent: Element | None) -> dict[int, int]:
+def _numbers(ops: list[Op], parent: Element | None) -> dict[int, int]:
     """Item numbers of an ordered list that shows deleted items: the deleted ones take no
     number, so every other item is given its number in the new version."""
     if parent is None or parent.tag != "ol" or not any(op in ("del", "moved-del") for op, _o, _n in ops):
@@ -531,18 +648,11 @@ def _numbers(ops: list[tuple[str, Block | None, Block | None]], parent: Element 
 
 
 def _same(block: Block, extra: dict[str, str] | None) -> str:
+    if block.kind == "copy":
+        return block.key
     if block.element is None:
-        return "".join(_text(block.tokens))
+        return _serialise(block.nodes).strip()
     return block.element.start(extra) + _serialise(block.element.children) + block.element.end
-
-
-def _text(tokens: list[Token]) -> list[str]:
-    out: list[str] = []
-    writer = _InlineWriter(out)
-    for token in tokens:
-        writer.token(token)
-    writer.goto(())
-    return out
 
 
 def _whole(block: Block, mark: str, parent: Element | None, extra: dict[str, str] | None, moved: str = "") -> str:
@@ -550,12 +660,12 @@ def _whole(block: Block, mark: str, parent: Element | None, extra: dict[str, str
     else one inside each of its parts (a table row's cells)."""
     element = block.element
     if element is None:
-        return _mark(mark, moved) + "".join(_text(block.tokens)) + f"</{mark}>"
+        return _mark(mark, moved) + _serialise(block.nodes).strip() + f"</{mark}>"
     if element.tag in ("li", "tr"):
         extra = {**(extra or {}), "class": f"sms-{mark}"}
     if element.tag in ("tr", "thead", "tbody", "tfoot"):
         parts = [_whole(child, mark, element, None, moved) for child in block.children]
-        return element.start(extra) + "".join(parts) + element.end
+        return element.start(extra) + "\n".join(parts) + element.end
     inner = _serialise(element.children)
     if element.tag == "colgroup" or not inner.strip() and element.tag not in VOID:
         return element.start(extra) + inner + element.end  # nothing a reader sees, nothing to mark
