@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from .safety import BLOCKED
@@ -90,11 +91,14 @@ def redline(old_html: str, new_html: str) -> Redline:
 # cost, and only the stretches between them are parsed and compared block by block.
 # Copied, they lose their ids and permalinks as parsed blocks do.
 _TAG = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:"[^"]*"|'[^']*'|[^'">])*)>|<[!?]""")
-_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+# A start tag up to its `id`, read attribute by attribute so that no quoted value is mistaken for one.
+_VALUE = r"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_ID = re.compile(rf"""(<[a-zA-Z][^\s/>]*(?:\s+(?!(?i:id)\b)[^\s"'>/=]+{_VALUE})*)\s+(?i:id){_VALUE}""")
 _PERMALINK = re.compile(r"""<a\s[^>]*\bclass="[^"]*\bheaderlink\b[^"]*"[^>]*>[^<]*</a>""")
 
 
-def _top_level(fragment: str) -> list[str] | None:
+@lru_cache(maxsize=2)  # each version is compared twice in a row: as the new text, then as the old
+def _top_level(fragment: str) -> tuple[str, ...] | None:
     """The fragment cut after each of its top-level elements, or None unless every tag is
     plainly nested and nothing in it needs a real parser to be read right (comments,
     elements whose content is raw text, tags closed by omission)."""
@@ -124,7 +128,7 @@ def _top_level(fragment: str) -> list[str] | None:
     if open_tags:
         return None
     pieces.append(fragment[start:])
-    return pieces
+    return tuple(pieces)
 
 
 _KINDS: dict[str | None, str] = {}
@@ -137,15 +141,7 @@ def _kind(name: str | None) -> str:
 
 
 def _unchanged(fragment: str) -> str:
-    return _TAG.sub(_without_id, _PERMALINK.sub("", fragment))
-
-
-def _without_id(match: re.Match[str]) -> str:
-    closing, name, attributes = match.groups()
-    if closing or name is None or "id" not in attributes.lower():
-        return match.group(0)
-    kept = (a.group(0) for a in _ATTRIBUTE.finditer(attributes) if a.group(1).lower() != "id")
-    return f"<{name}{''.join(kept)}>"
+    return _ID.sub(r"\1", _PERMALINK.sub("", fragment))
 
 
 # --------------------------------------------------------------------------- trees
