@@ -8,10 +8,12 @@ word. Two things that change the source without changing the text are not change
 numbers (an ordered list numbers its items by position, so items are compared by their
 text) and line breaks inside a paragraph (all white space compares equal, outside code).
 
-The output is rebuilt from parsed trees, never pasted from the inputs: every tag is closed
-and nested, text is escaped, and it has no element that neither input had but `ins` and
-`del`. Heading ids and permalink anchors are left out: the redline repeats headings that the
-page already has, and an id may appear only once in a page.
+What changed is rebuilt from parsed trees, and what did not is copied from the new version
+once a scan of its tags shows them plainly nested (else it is parsed too): every tag is
+closed and nested, text is escaped, and the output has no element that neither input had
+but `ins` and `del` (marked blocks and list items carry a class, renumbered items a
+`value`). Heading ids and permalink anchors are left out: the redline repeats headings that
+the page may already show, and an id may appear only once in a page.
 """
 
 from __future__ import annotations
