@@ -8,6 +8,7 @@ runs `mkdocs build` and reads the pages.
 
 from __future__ import annotations
 
+import re
 import time
 from html.parser import HTMLParser
 
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from support import VOID, LibraryRepo, Node, doc, parse_html, read_page
 
 from sms_docs_plugin.site.redline import WORD_BOUND, Redline, redline
+from sms_docs_plugin.site.safety import neutralise
 
 EXTENSIONS = ["tables", "attr_list", "toc", "fenced_code", "def_list", "footnotes"]
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS, extension_configs={"toc": {"permalink": True}})
@@ -292,16 +294,31 @@ def test_a_deleted_table_row_is_struck_through_as_a_whole():
 # --------------------------------------------------------------------------- safety and form
 
 
-def test_hostile_text_stays_text_in_changed_and_unchanged_blocks():
-    hostile = "Type &lt;script&gt;alert(1)&lt;/script&gt; and <img src=x onerror=alert(1)> here."
-    old = f"Keep: {hostile}\n\nChange: {hostile}\n"
-    new = f"Keep: {hostile}\n\nChange now: {hostile}\n\n<script>alert(2)</script>\n"
+@pytest.mark.parametrize("raw_script", [False, True], ids=["unchanged-copied", "all-parsed"])
+def test_text_that_looks_like_markup_stays_text_in_changed_and_unchanged_blocks(raw_script):
+    hostile = "Type &lt;script&gt;alert(1)&lt;/script&gt; or &lt;img src=x onerror=alert(1)&gt; here."
+    old = f"Keep: {hostile}\n\nChange: {hostile}\n\nKeep too.\n"
+    new = f"Keep: {hostile}\n\nChange now: {hostile}\n\nKeep too.\n"
+    if raw_script:  # a raw element only a parser reads right: nothing is copied, all is parsed
+        new += "\n<script>alert(2)</script>\n"
 
     result = redline(render(old), render(new))
 
-    assert "<script" not in result.html and "&lt;script&gt;alert(1)&lt;/script&gt;" in result.html
-    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in result.html  # raw script in an input: written as text
     assert_well_formed(result.html)
+    assert "<script" not in result.html and "<img" not in result.html
+    assert result.html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert ("&lt;script&gt;alert(2)&lt;/script&gt;" in result.html) == raw_script  # an input's raw script: text
+
+
+def test_hostile_markup_made_safe_by_the_caller_stays_safe():
+    hostile = 'Click <a href="javascript:alert(1)" onclick="alert(2)">here</a> <img src=x onerror=alert(3)>.'
+    old, new = neutralise(render(f"{hostile}\n\nKeep.\n")), neutralise(render(f"{hostile} Now.\n\nKeep.\n"))
+
+    result = redline(old, new)
+
+    assert_well_formed(result.html)
+    assert not re.search(r"javascript:|\bon\w+=", result.html), result.html
+    assert "Now" in marks(parse_html(result.html), "ins")[0]
 
 
 def test_heading_ids_and_permalinks_are_left_out_so_the_page_keeps_its_ids_unique():
