@@ -224,16 +224,17 @@ def test_a_past_version_is_its_own_page_watermarked_superseded_naming_the_curren
     assert page.find("td", colspan="3").text == "Adds the assignment rule."
 
 
-def test_a_past_version_shows_a_diff_with_the_changed_line_marked(site):
+def test_a_past_version_shows_a_redline_with_the_added_words_marked_and_the_source_diff(site):
     diff = site.read("PRO-INC-001", ".v1.1").find("section", class_="sms-version-diff")
 
     assert diff.find("h2").text == "Changes from version 1.0"
-    deleted = diff.find("div", class_="sms-del")
-    added = diff.find("div", class_="sms-add")
-    assert deleted.text == "−3. Assign the ticket."
-    assert [d.text for d in deleted.find_all("del")] == ["ticket."]
-    assert added.text == "+3. Assign the ticket to the resolver group."
-    assert [i.text for i in added.find_all("ins")] == ["ticket to the resolver group."]
+    redline = diff.find("div", class_="sms-redline")
+    assert [i.text for i in diff.find_all("ins")] == ["to the resolver group"]
+    assert diff.find_all("del") == []
+    assert redline.find_all("li")[2].text == "Assign the ticket to the resolver group."
+    source = diff.find("details", class_="sms-source-diff")
+    assert source.find("div", class_="sms-del").text == "−3. Assign the ticket."
+    assert source.find("div", class_="sms-add").text == "+3. Assign the ticket to the resolver group."
     fields = {row.find_all("td")[0].text: (row.find_all("td")[1].text, row.find_all("td")[2].text)
               for row in diff.find("table", class_="sms-field-changes").find("tbody").find_all("tr")}
     assert fields["version"] == ("1.0", "1.1")

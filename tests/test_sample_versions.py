@@ -77,5 +77,7 @@ def test_a_sample_document_with_three_versions_shows_all_three_each_past_one_rea
         assert "Superseded." in past.find(class_="sms-banner--superseded").text
         assert past.find("section", class_="sms-version-diff") is not None
     newest_past = read_page(stem.with_name(f"{stem.name}.v2.1") / "index.html")
-    assert any("2.1" in node.text for node in newest_past.find("section", class_="sms-version-diff").find_all("ins"))
+    diff = newest_past.find("section", class_="sms-version-diff")
+    assert diff.find("td", class_="sms-field-new").text == "2.1"  # the version field, changed
+    assert "The text did not change" in diff.text and diff.find_all("ins") == []  # only front matter changed
     assert SAMPLE_COMMIT_DATE[:10] in history.text

@@ -1,16 +1,34 @@
-"""A readable diff between two versions of a document: changed fields, then the text with
-additions and deletions marked word by word. Everything is escaped here."""
+"""What changed between two versions of a document: the fields, the rendered text (a
+redline, see `redline.py`) and the Markdown source line by line. Everything is escaped here.
+
+Only the redline carries `<ins>` and `<del>`: the field table and the source diff mark
+their changes with classes, so a page's insertions and deletions are the text's.
+"""
 
 from __future__ import annotations
 
 import difflib
 import html
 import re
+from dataclasses import dataclass
 
 from ..frontmatter import split
 from ..history import scan_fields
+from .redline import Redline, redline
 
 _WORDS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    fields: list[tuple[str, str, str]]  # (field, old value, new value)
+    redline: Redline
+    source: str  # the Markdown source diff, line by line
+
+
+def version_diff(old_text: str, new_text: str, old_html: str, new_html: str) -> VersionDiff:
+    """Two versions compared: their files' texts and their bodies rendered (and made safe) by the caller."""
+    return VersionDiff(field_changes(old_text, new_text), redline(old_html, new_html), body_diff_html(old_text, new_text))
 
 
 def field_changes(old_text: str, new_text: str) -> list[tuple[str, str, str]]:
@@ -36,7 +54,7 @@ def _show(value: object) -> str:
 def body_diff_html(old_text: str, new_text: str) -> str:
     old_lines = split(old_text).body.split("\n")
     new_lines = split(new_text).body.split("\n")
-    out = ['<div class="sms-diff" role="table" aria-label="Changes to the text">']
+    out = ['<div class="sms-diff">']
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     changed = False
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -68,12 +86,7 @@ def body_diff_html(old_text: str, new_text: str) -> str:
 def _line(kind: str, text: str) -> str:
     sign = {"add": "+", "del": "−", "same": " "}[kind]
     css = {"add": "sms-add", "del": "sms-del", "same": "sms-same"}[kind]
-    inner = html.escape(text)
-    if kind == "add":
-        inner = f"<ins>{inner}</ins>"
-    elif kind == "del":
-        inner = f"<del>{inner}</del>"
-    return f'<div class="sms-diff-line {css}"><span class="sms-diff-sign">{sign}</span>{inner}</div>'
+    return f'<div class="sms-diff-line {css}"><span class="sms-diff-sign">{sign}</span>{html.escape(text)}</div>'
 
 
 def _word_diff(before: str, after: str) -> tuple[str, str]:
@@ -95,6 +108,6 @@ def _word_diff(before: str, after: str) -> tuple[str, str]:
     tail = html.escape("".join(old_words[len(old_words) - end :]))
     old_middle = html.escape("".join(old_words[start : len(old_words) - end]))
     new_middle = html.escape("".join(new_words[start : len(new_words) - end]))
-    deleted = head + (f"<del>{old_middle}</del>" if old_middle else "") + tail
-    added = head + (f"<ins>{new_middle}</ins>" if new_middle else "") + tail
+    deleted = head + (f'<span class="sms-diff-word">{old_middle}</span>' if old_middle else "") + tail
+    added = head + (f'<span class="sms-diff-word">{new_middle}</span>' if new_middle else "") + tail
     return deleted, added

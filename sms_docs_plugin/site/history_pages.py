@@ -24,7 +24,7 @@ from ..frontmatter import split, without_title
 from ..history import LibraryHistory, Revision
 from ..model import Document
 from ..standing import Standing
-from .diff import body_diff_html, field_changes
+from .diff import version_diff
 from .render import render
 from .safety import may_carry_markup, neutralise
 from .versions import VersionEntry, previous_comparable
@@ -175,15 +175,12 @@ class HistoryPageWriter:
     def _version_content(self, job: HistoryJob, entry: VersionEntry, previous: VersionEntry | None) -> str:
         page_url = entry.url_path or ""
         text = self._text(job, entry)
-        body = without_title(split(text).body)
-        body = self._relink(body, entry.head.path or job.doc.path, page_url)
-        body_html = self._convert(body)
-        if not self.allow_html and may_carry_markup(body):
-            body_html = neutralise(body_html)  # an old version was never checked by today's SMS405
+        body_html = self._body_html(text, entry.head.path or job.doc.path, page_url)
         diff = None
         if previous is not None:
             old_text = self._text(job, previous)
-            diff = {"fields": field_changes(old_text, text), "body": body_diff_html(old_text, text)}
+            old_html = self._body_html(old_text, previous.head.path or job.doc.path, page_url)
+            diff = version_diff(old_text, text, old_html, body_html)
         header = render(
             "version_header.html",
             doc=job.doc,
@@ -199,7 +196,12 @@ class HistoryPageWriter:
         page_url = current.changes_url_path or ""
         new_text = job.standing.shown.text
         old_text = self._text(job, previous)
-        diff = {"fields": field_changes(old_text, new_text), "body": body_diff_html(old_text, new_text)}
+        diff = version_diff(
+            old_text,
+            new_text,
+            self._body_html(old_text, previous.head.path or job.doc.path, page_url),
+            self._body_html(new_text, current.head.path or job.doc.path, page_url),
+        )
         previous_url = job.relative(previous.url_path, page_url) if previous.url_path else None
         return render(
             "changes_page.html",
@@ -211,6 +213,14 @@ class HistoryPageWriter:
             history_url=job.relative(job.history_url, page_url),
             footer=render("version_footer.html", entry=current, previous=previous, previous_url=previous_url, diff=diff),
         )
+
+    def _body_html(self, text: str, doc_path: str, page_url: str) -> str:
+        """A version's body as the page at `page_url` shows it: links mended, made safe."""
+        body = self._relink(without_title(split(text).body), doc_path, page_url)
+        body_html = self._convert(body)
+        if not self.allow_html and may_carry_markup(body):
+            body_html = neutralise(body_html)  # an old version was never checked by today's SMS405
+        return body_html
 
     def _convert(self, body: str) -> str:
         """Markdown to HTML a section at a time, remembering sections already converted:
