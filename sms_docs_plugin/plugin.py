@@ -24,6 +24,9 @@ from .site.plan import SitePlan
 from .site.staging import Staging
 
 log = get_plugin_logger(__name__)
+# The logger of the tool that runs us: `mkdocs`, or `properdocs`, whose own warnings (a
+# broken link, say) never pass through `mkdocs`, so a strict build would not see them.
+TOOL_LOG = logging.getLogger(BasePlugin.__module__.split(".", 1)[0])
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent / "templates" / "overrides"
@@ -49,7 +52,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         # Counted from here on: our own warnings too must stop a strict build before publishing.
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
-        logging.getLogger("mkdocs").addHandler(self.warnings)
+        TOOL_LOG.addHandler(self.warnings)
         try:
             analysis = analyse(self.config.to_settings(root))
         except HistoryError as exc:
@@ -145,7 +148,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None
         self.plan.write_history_pages(config)
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        TOOL_LOG.removeHandler(self.warnings)
         if self.refused and self.staging is not None:
             self.staging.discard()
             self.staging = None
@@ -160,7 +163,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        TOOL_LOG.removeHandler(self.warnings)
         if self.staging is not None:
             self.staging.discard()
             self.staging = None
