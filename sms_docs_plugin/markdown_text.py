@@ -195,15 +195,15 @@ def _heading_text(text: str) -> str:
 def prose(text: str, shape: Outline | None = None) -> str:
     """The text with code blocks, code spans and backslash-escaped characters blanked out.
 
-    Every newline is kept, so an offset's line is the number of newlines before it, and a
-    code span or escape becomes as many spaces: what remains is what a reader sees as
-    prose, in the columns where it stands.
+    Each blanked character becomes a space and every newline stays, so an offset in the
+    prose is the same offset in the text, and its line is the number of newlines before
+    it: what remains is what a reader sees as prose, where it stands.
     """
     shape = shape or outline(text)
     if shape.code:
         lines = text.split("\n")
         for index in shape.code:
-            lines[index] = ""
+            lines[index] = " " * len(lines[index])
         text = "\n".join(lines)
     if "`" not in text and "\\" not in text:
         return text

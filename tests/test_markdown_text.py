@@ -61,11 +61,12 @@ def test_prose_blanks_code_blocks_code_spans_and_escapes_and_keeps_every_newline
         "Unmatched `` stays, `and\n\ndoes not cross` a blank line."
     )
     got = prose(text)
+    assert len(got) == len(text)
     assert got.split("\n") == [
         "Ask *  enter role of process owner  * to sign " + " " * 13 + ".",
-        "",
-        "",
-        "",
+        "   ",
+        "     ",
+        "   ",
         "Press " + " " * 9 + " then   not a span, and   <b>.",
         "",
         "A " + " " * 5,
