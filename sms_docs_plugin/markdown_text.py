@@ -4,11 +4,11 @@ One reading for every part of the product that asks (the content rules, the temp
 the history pages, `adopt`), so they agree on what a document says. It follows CommonMark
 for fenced code (``` or ~~~, indented up to three spaces, closed by a fence of the same
 character at least as long, or running to the end when never closed), indented code (four
-spaces or a tab, after a blank line or a heading), code spans and backslash escapes. Where
-Python-Markdown, which MkDocs renders with, reads common text otherwise, it follows
-Python-Markdown: the content of a list item, admonition, content tab, footnote or
-definition is indented by four spaces, so such a block is not code, and a heading starts
-at the first column.
+spaces or a tab, after a blank line or a heading) and code spans. Where Python-Markdown,
+which MkDocs renders with, reads common text otherwise, it follows Python-Markdown: the
+content of a list item, admonition, content tab, footnote or definition is indented by
+four spaces, so such a block is not code; a heading starts at the first column; and the
+backslash escapes are the characters Python-Markdown escapes.
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ _BLOCK_START = re.compile(r"[#>`~]|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)|!!!|\?\?\?|=
 _SETEXT_LINE = re.compile(r"\n[=-]+[ \t]*(?:\n|$)")
 _ATX_LINE = re.compile(r"\n(#{1,6})(?:[ \t]+([^\n]*?))?[ \t]*(?=\n|$)")
 _MARKUP = frozenset("`~#=-*_+!?[:>0123456789")  # the first characters of everything but a paragraph line
-_INLINE = re.compile(r"\\[!-/:-@\[-`{-~]|`+")  # a backslash escape of ASCII punctuation, or a backtick run
+# A backslash escape, or a run of backticks. The escapes are Python-Markdown's: unlike
+# CommonMark it does not escape `<`, so `\<b>` is a tag, while `\<role\>` is text.
+_INLINE = re.compile(r"\\[\\`*_{}\[\]()>#+\-.!]|`+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?=\n)")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 

@@ -569,6 +569,7 @@ ESCAPED_HTML = (
     "    ```"
 )
 HTML_IN_ADMONITION = "!!! warning\n\n    Never press <kbd>Del</kbd> here."
+ESCAPED_OPENING_ONLY = "1. **Incident Manager** — Press \\<kbd>Enter</kbd> to confirm."
 REFERENCE_STEPS = (
     "```\n"
     "See [fax](pro-inc-009.md) and PRO-INC-009.\n"
@@ -612,6 +613,7 @@ def prose_library(tmp_path_factory):
         doc("PRO-INC-007", "procedure", **incident, body=SETEXT_AND_ATTRIBUTES),
         steps_doc("PRO-INC-008", ESCAPED_HTML),
         steps_doc("PRO-INC-010", HTML_IN_ADMONITION),
+        steps_doc("PRO-INC-011", ESCAPED_OPENING_ONLY),
         doc("PRO-INC-009", "procedure", **incident, **retired("Paging replaced fax.")),
     ]
     repo = library_at(tmp_path_factory.mktemp("prose") / "library", *clean_docs(), *specs,
@@ -652,6 +654,14 @@ def test_html_in_an_admonition_is_raw_html(prose_library):
     spec = repo.spec("PRO-INC-010")
     [finding] = findings_at(findings, spec.path)
     assert_finding(finding, "SMS405", "error", spec.path, line_with(spec, "<kbd>Del"), "`<kbd>`")
+
+
+def test_a_backslash_before_an_opening_bracket_does_not_escape_a_tag(prose_library):
+    # MkDocs renders with Python-Markdown, which escapes `>` but not `<`: `\<kbd>` is a tag.
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-011")
+    [finding] = findings_at(findings, spec.path)
+    assert_finding(finding, "SMS405", "error", spec.path, line_with(spec, "kbd>Enter"), "`<kbd>`")
 
 
 def test_every_line_referring_to_a_retired_document_outside_code_is_sms404(prose_library):

@@ -36,7 +36,7 @@ _HEADING_WORDS = {
 }
 _STOP_WORDS = {
     "a", "an", "and", "the", "of", "for", "to", "in", "on", "by", "with", "at", "or", "md",
-    "policy", "policies", "process", "processes", "procedure", "procedures", "sop", "template", "document",
+    "policy", "policies", "process", "processes", "procedure", "procedures", "sop", "template",
 }
 # Title words that mark the policy every other one sits under.
 _ROOT_WORDS = {"management", "system", "isms", "sms", "qms", "framework", "overall", "master", "general", "manual"}

@@ -139,9 +139,10 @@ def _assign_ids(candidates: list[Candidate], used: set[str]) -> None:
     kept: dict[str, str] = {}
     for candidate in sorted(candidates, key=lambda c: c.path):
         front = candidate.source.front
-        current = front.id if front is not None and front.id and ID_PATTERN.match(front.id) else None
+        current = front.id.upper() if front is not None and front.id and ID_PATTERN.match(front.id.upper()) else None
         if current and current.casefold() not in taken:
-            candidate.id, candidate.id_reason = current, "its front matter"
+            written = "" if current == front.id else f" (`{front.id}` in capitals)"
+            candidate.id, candidate.id_reason = current, f"its front matter{written}"
             taken.add(current.casefold())
             kept[current.casefold()] = candidate.path
     for candidate in sorted(candidates, key=lambda c: c.path):
