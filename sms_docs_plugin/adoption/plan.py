@@ -32,7 +32,10 @@ from .links import link_graph, rewrite
 from .sources import Source, read_source, survey
 from .templates import shared_sections, template_text
 
-FIELD_ORDER = ("id", "type", "title", "version", "status", "owner", "approver", "approved", "parents")
+FIELD_ORDER = ("id", "type", "title", "version", "status", "owner", "approver", "approved", "parents", "change")
+# Why the first version under control exists: it records the adoption in the history sheet,
+# and a file with commits from before it has a reason for the version it now has.
+ADOPTED = "Brought under document control with sms-docs adopt."
 NEW_DOCS_DIR = "content"
 TEMPLATES_DIR = "templates"
 # A front-matter line that starts a new key (not a list item, comment or continuation).
@@ -308,6 +311,8 @@ def _front_values(candidate: Candidate, approve_as: str | None, today: date) -> 
         values["owner"] = yaml_text(guess_owner(candidate.source, candidate.type)[0])
     if candidate.parents and (front is None or front.parents != candidate.parents):
         values["parents"] = "[" + ", ".join(candidate.parents) + "]"
+    if not candidate.complete and (front is None or not front.change):
+        values["change"] = yaml_text(ADOPTED)
     return values, note
 
 
@@ -380,13 +385,17 @@ def _plan_templates(
         sections = shared_sections([c.source.sections() for c in documents])
         plan.writes[path] = template_text(sections).encode("utf-8")
         written = True
+        which = f"the only {doc_type}" if len(documents) == 1 else f"all {len(documents)} {_plural(doc_type)}"
         if sections:
-            plan.report.append(
-                f"{path}: the sections every {doc_type} has ({len(documents)}), in their order: {' › '.join(sections)}"
-            )
+            verb = "has" if len(documents) == 1 else "have"
+            plan.report.append(f"{path}: the sections {which} {verb}, in their order: {' › '.join(sections)}")
         else:
-            plan.report.append(f"{path}: no section that every {doc_type} has, so none is required; edit it to set one")
+            plan.report.append(f"{path}: {which} share no section, so it requires none; edit it to set the structure you want")
     return written
+
+
+def _plural(doc_type: DocType) -> str:
+    return "policies" if doc_type is DocType.POLICY else f"{doc_type}es"
 
 
 def _plan_config(
