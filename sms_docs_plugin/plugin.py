@@ -188,7 +188,8 @@ def _refuse_links_leaving(files: Files, config: MkDocsConfig, root: Path) -> Non
 
 
 def _install_theme_parts(config: MkDocsConfig) -> None:
-    if config.theme.name == "material" and config.theme.get("font") is not False:
+    # MaterialX, the fork that continues Material, takes the same setting.
+    if config.theme.name in ("material", "materialx") and config.theme.get("font") is not False:
         # Material fetches Google Fonts unless told not to; the library makes no outside request.
         config.theme["font"] = False
         log.info("theme font set to false: the site loads no web fonts")

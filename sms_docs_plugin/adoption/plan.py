@@ -395,7 +395,7 @@ def _plan_templates(
 
 
 def _plural(doc_type: DocType) -> str:
-    return "policies" if doc_type is DocType.POLICY else f"{doc_type}es"
+    return {DocType.POLICY: "policies", DocType.PROCESS: "processes"}.get(doc_type, f"{doc_type}s")
 
 
 def _plan_config(
