@@ -25,6 +25,7 @@ import pytest
 import yaml
 from support import AUTHOR, LibraryRepo, describe, read_page, resolve_href
 
+from sms_docs_plugin.adoption.config_file import EXTENSIONS, completed_config, extension_names, plugin_options, read_config
 from sms_docs_plugin.model import ID_PATTERN
 
 CORPORA = Path(__file__).resolve().parent / "adoption_corpora"
@@ -413,3 +414,33 @@ def test_approve_as_needs_a_role(tmp_path):
     repo = corpus_repo(tmp_path / "handbook", "handbook")
     result = repo.run_cli("adopt", "--approve-as", " ")
     assert result.returncode == 2 and "--approve-as needs the approving role" in result.stderr
+
+
+# --------------------------------------------------------------------------- mkdocs.yml in every shape MkDocs accepts
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param("site_name: X\n", id="no plugins"),
+        pytest.param("site_name: X\nplugins: [search]\nmarkdown_extensions: [toc]\n", id="flow lists"),
+        pytest.param("site_name: X\nplugins:\n- search\n- sms-docs\n", id="bare entry"),
+        pytest.param("site_name: X\nplugins:\n  - search\n  - sms-docs:\n      severity: {SMS208: warning}\n", id="options"),
+        pytest.param("site_name: X\nplugins:\n  - sms-docs: {severity: {SMS208: warning}}\n", id="inline options"),
+        pytest.param("site_name: X\nplugins:\n  search: {}\n", id="mapping"),
+        pytest.param("site_name: X  # ours\nmarkdown_extensions:\n  - toc:\n      permalink: true\n# kept\n", id="comments"),
+    ],
+)
+def test_mkdocs_yml_gets_the_plugin_its_templates_and_extensions_once_whatever_its_shape(config):
+    needed = [e for e in EXTENSIONS if e.name in ("admonition", "pymdownx.tabbed")]
+    text = completed_config(config, read_config(config), "templates", needed)
+    data = read_config(text)
+    assert plugin_options(data)["templates"] == "templates"
+    assert str(data["plugins"]).count("sms-docs") == 1
+    assert {"admonition", "pymdownx.tabbed"} <= extension_names(data)
+    if "severity" in config:
+        assert plugin_options(data)["severity"] == {"SMS208": "warning"}
+    for line in config.splitlines():
+        if "#" in line:
+            assert line in text.splitlines(), f"{line!r} was lost"
+    assert completed_config(text, data, "templates", needed) == text

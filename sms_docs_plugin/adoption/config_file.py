@@ -141,11 +141,13 @@ def _with_plugin(lines: list[str], config: dict[str, object], templates: str | N
         return _redump(lines, block, "plugins", _plugins_with_us(plugins, templates))
     indent = _item_indent(lines, start, end)
     for index in range(start + 1, end):
-        item = re.match(rf"^{indent}- *(sms[-_]docs)[ \t]*(:?)[ \t]*$", lines[index])
+        item = re.match(rf"^{indent}- *(?:sms[-_]docs)[ \t]*(:?)[ \t]*(.*)$", lines[index])
         if item is None:
             continue
-        if not item.group(2):  # `- sms-docs` with no options
-            return lines[:index] + [indent + entry[0], indent + entry[1]] + lines[index + 1 :]
+        if item.group(2) and not item.group(2).startswith("#"):  # options written inline: `- sms-docs: {...}`
+            return _redump(lines, block, "plugins", _plugins_with_us(plugins, templates))
+        if not item.group(1):  # `- sms-docs` with no options
+            return lines[:index] + [indent + line for line in entry] + lines[index + 1 :]
         option = next((line for line in lines[index + 1 : end] if line.strip() and not line.strip().startswith("#")), "")
         option_indent = re.match(r"^[ \t]*", option).group(0) if option.startswith(indent + "  ") else indent + "    "
         return lines[: index + 1] + [f"{option_indent}templates: {_scalar(templates)}"] + lines[index + 1 :]

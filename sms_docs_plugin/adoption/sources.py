@@ -103,6 +103,8 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, str]:
         return None, f"not UTF-8 text ({error}): save it as UTF-8 and run adopt again"
     parsed = split(text)
     front = None
+    if parsed.front_matter is None and text.split("\n", 1)[0].rstrip() == "---":
+        return None, "its front matter opened by `---` on line 1 is never closed; close it and run adopt again"
     if parsed.front_matter is not None:
         front, findings = load_document(raw, rel, path, DocType.POLICY)
         broken = [f for f in findings if f.code == "SMS101"]
