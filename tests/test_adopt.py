@@ -444,3 +444,24 @@ def test_mkdocs_yml_gets_the_plugin_its_templates_and_extensions_once_whatever_i
         if "#" in line:
             assert line in text.splitlines(), f"{line!r} was lost"
     assert completed_config(text, data, "templates", needed) == text
+
+
+def test_files_adopt_cannot_read_are_left_with_the_reason_and_nothing_crashes(tmp_path):
+    repo = corpus_repo(tmp_path / "odd", "handbook")
+    repo.write("misc/binary.md", b"\x89PNG\x00\x00")
+    repo.write("misc/unclosed.md", "---\nid: X-1\n# never closed\n")
+    repo.write("policies/broken.md", "---\nid: [unclosed\n---\n# Broken\n")
+    repo.write("misc/empty.md", "")
+    repo.write("misc/Политика.md", "# Только кириллица\n\n## Purpose\n\nТекст.\n")
+    repo.write("misc/crlf-policy.md", b"\xef\xbb\xbf# A policy\r\n\r\n## Purpose\r\n\r\nText.\r\n")
+    result = repo.run_cli("adopt")
+    assert result.returncode == 1, result.output  # the broken front matter stays an error for its author
+    assert "Traceback" not in result.output
+    assert "misc/binary.md: left where it is (not UTF-8 text" in result.stdout
+    assert "misc/unclosed.md: left where it is (its front matter opened by `---` on line 1 is never closed" in result.stdout
+    assert "policies/broken.md: left where it is (line 3: front matter is not valid YAML" in result.stdout
+    assert [f["code"] for f in errors(check_findings(repo))] == ["SMS101"]
+    text = (repo.root / "policies/misc/Политика.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(text.split("---\n", 2)[1])["id"] == "POL-001"  # no ASCII letter in the name: a number
+    raw = (repo.root / "policies/misc/crlf-policy.md").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf---\r\nid: POL-CRLF\r\n") and b"\n" not in raw.replace(b"\r\n", b"")

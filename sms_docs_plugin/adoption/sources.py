@@ -110,7 +110,7 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, str]:
         broken = [f for f in findings if f.code == "SMS101"]
         if front is None or broken:
             reason = broken[0].message if broken else "its front matter cannot be read"
-            return None, f"line {broken[0].line if broken else 1}: {reason}; fix it and run adopt again"
+            return None, f"line {broken[0].line if broken else 1}: {reason}; then run adopt again"
     shape = outline(parsed.body)
     return Source(
         path=rel,
