@@ -13,6 +13,7 @@ from urllib.parse import unquote
 _INLINE = re.compile(r"\]\([ \t]*(?:<([^>\n]+)>|([^)\s]+))(?:[ \t]+\"[^\"\n]*\")?[ \t]*\)")
 _DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]+)>|(\S+))", re.M)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_PATH_AND_ANCHOR = re.compile(r"([^?#]*)(.*)", re.S)  # `a.md?x#y`: the path, then what follows it
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,7 @@ def rewrite(text: str, prose: str, old: str, new: str, moves: Mapping[str, str])
         destination = moves.get(resolved, resolved)
         if destination == resolved and new == old:
             continue
-        path, anchor = link.target, ""
-        for mark in ("?", "#"):
-            if mark in path:
-                path, rest = path.split(mark, 1)
-                anchor = mark + rest + anchor
+        path, anchor = _PATH_AND_ANCHOR.match(link.target).groups()
         relative = posixpath.relpath(destination, posixpath.dirname(new) or ".")
         if unquote(path) == relative:
             continue

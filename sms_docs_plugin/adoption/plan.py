@@ -85,7 +85,7 @@ def plan_adoption(settings: Settings, *, approve_as: str | None, today: date) ->
     adopted = [c for c in candidates if not c.complete or c.path in moves]
     plan.documents = len(adopted)
     for candidate in candidates:
-        _plan_document(plan, candidate, moves, approve_as, today)
+        _plan_document(plan, candidate, moves, library[candidate.type], approve_as, today)
     drafts = [c.id for c in candidates if c.source.front is not None and c.source.front.status is Status.DRAFT]
     if approve_as and drafts:
         plan.warnings.append(f"{len(drafts)} document(s) stay drafts, as their front matter says ({', '.join(drafts)}): "
@@ -148,11 +148,12 @@ def _assign_ids(candidates: list[Candidate], used: set[str]) -> None:
             candidate.id, candidate.id_reason = current, f"its front matter{written}"
             taken.add(current.casefold())
             kept[current.casefold()] = candidate.path
+    prefixes = {doc_type: id_prefix(doc_type, [c.id for c in candidates if c.id and c.type is doc_type]) for doc_type in HIERARCHY}
+    taken |= used  # a new id is none a document has, nor one any document had
     for candidate in sorted(candidates, key=lambda c: c.path):
         if candidate.id:
             continue
-        same_type = [c.id for c in candidates if c.id and c.type is candidate.type]
-        candidate.id, reason = propose_id(candidate.source, id_prefix(candidate.type, same_type), used | taken)
+        candidate.id, reason = propose_id(candidate.source, prefixes[candidate.type], taken)
         taken.add(candidate.id.casefold())
         front = candidate.source.front
         if front is not None and front.id:
@@ -218,7 +219,7 @@ def _moves(
         if old_prefix:
             prefixes.setdefault(old_prefix, set()).add(folder)
     for asset in assets:
-        for old_prefix, folders in prefixes.items():
+        for old_prefix, folders in sorted(prefixes.items(), key=lambda item: -len(item[0])):  # the deepest folder first
             if len(folders) == 1 and asset.startswith(old_prefix + "/") and not any(asset.startswith(f + "/") for f in library.values()):
                 target = f"{next(iter(folders))}/{asset[len(old_prefix) + 1 :]}"
                 if target not in claimed and not (root / target).exists():
@@ -244,7 +245,9 @@ def _free_path(root: Path, wanted: str, taken: set[str]) -> str:
     return candidate
 
 
-def _plan_document(plan: Adoption, candidate: Candidate, moves: dict[str, str], approve_as: str | None, today: date) -> None:
+def _plan_document(
+    plan: Adoption, candidate: Candidate, moves: dict[str, str], folder: str, approve_as: str | None, today: date
+) -> None:
     source = candidate.source
     old = source.path
     new = moves.get(old, old)
@@ -255,7 +258,7 @@ def _plan_document(plan: Adoption, candidate: Candidate, moves: dict[str, str], 
         plan.writes[new] = _encoded(text, source)
     if not values and new == old and text == source.text:
         return
-    lines = [new + (f"  (moved from {old}: a {candidate.type} belongs in {posixpath.dirname(new).split('/')[0]}/)" if new != old else "")]
+    lines = [new + (f"  (moved from {old}: a {candidate.type} belongs in {folder}/)" if new != old else "")]
     if "type" in values or new != old:
         lines.append(f"  type     {candidate.type} ({candidate.type_reason})")
     if "id" in values:
