@@ -19,6 +19,7 @@ from .analysis import Analysis, analyse
 from .codes import Severity
 from .config import SmsDocsConfig
 from .history import HistoryError
+from .options import OptionsError, describe, read_options
 from .report import format_text
 from .site.plan import SitePlan
 from .site.staging import Staging
@@ -48,13 +49,17 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
 
     # Validation comes first, before MkDocs cleans or writes anything in site_dir.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path or ".").resolve().parent
+        config_file = config.config_file_path or "mkdocs.yml"
+        try:
+            settings = read_options(dict(self.config), Path(config_file).resolve().parent, Path(config.docs_dir), Path(config.site_dir))
+        except OptionsError as exc:
+            raise PluginError(f"sms-docs: {describe(exc.problems, config_file)}") from exc
         # Counted from here on: our own warnings too must stop a strict build before publishing.
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         TOOL_LOG.addHandler(self.warnings)
         try:
-            analysis = analyse(self.config.to_settings(root))
+            analysis = analyse(settings)
         except HistoryError as exc:
             raise PluginError(f"sms-docs: {exc}") from exc
         # Under `mkdocs serve`, a bad edit keeps the last good site on show: MkDocs itself
@@ -77,6 +82,9 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         for finding in analysis.findings:
             if finding.severity is Severity.WARNING:
                 log.warning(format_text(finding))
+            elif finding.severity is Severity.NOTICE:
+                # The library's state as time passes: shown on the site, never a reason to stop publishing.
+                log.info(format_text(finding))
         errors = [f for f in analysis.findings if f.severity is Severity.ERROR]
         if errors:
             listing = "\n".join(format_text(f) for f in errors)

@@ -69,7 +69,9 @@ def plan_adoption(settings: Settings, *, approve_as: str | None, today: date) ->
     config = read_config(config_text) if config_text is not None else {}
     docs_dir = str(config.get("docs_dir") or DEFAULT_DOCS_DIR) if config_text is not None else NEW_DOCS_DIR
     library = {doc_type: posixpath.normpath(settings.library[doc_type]) for doc_type in HIERARCHY}
-    found = survey(root, list(library.values()), docs_dir, settings.templates)
+    # Other folders of the library (external documents) are not adopt's to change.
+    others = [posixpath.normpath(folder) for name, folder in settings.library.items() if name not in library]
+    found = survey(root, list(library.values()), docs_dir, [settings.templates or "", *others])
     used = ids_in_history(read_history(root, library.values()))
 
     candidates = [_candidate(source, library) for source in found.sources]

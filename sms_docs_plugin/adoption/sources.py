@@ -59,15 +59,16 @@ class Survey:
     assets: list[str] = field(default_factory=list)  # every other file, for those that move with their folder
 
 
-def survey(root: Path, library_folders: list[str], docs_dir: str, templates_dir: str | None) -> Survey:
+def survey(root: Path, library_folders: list[str], docs_dir: str, skipped: list[str]) -> Survey:
     """Every Markdown file under `root` that could be a controlled document.
 
     The site's own pages (`docs_dir`) stay pages, unless a folder on their way is named
-    after a document type; the configured templates folder, hidden folders and build
-    output are not read. Files that are not documents are listed with the reason.
+    after a document type; the `skipped` folders (templates, external documents), hidden
+    folders and build output are not read. Files that are not documents are listed with
+    the reason.
     """
     found = Survey()
-    for path in _walk(root, templates_dir):
+    for path in _walk(root, {posixpath.normpath(folder) for folder in skipped if folder}):
         rel = path.relative_to(root).as_posix()
         if not path.name.lower().endswith(MARKDOWN_SUFFIXES):
             found.assets.append(rel)
@@ -125,9 +126,8 @@ def read_source(path: Path, rel: str) -> tuple[Source | None, str]:
     ), ""
 
 
-def _walk(root: Path, templates_dir: str | None) -> list[Path]:
+def _walk(root: Path, skipped: set[str]) -> list[Path]:
     found = []
-    skipped = {posixpath.normpath(templates_dir)} if templates_dir else set()
     for current, dirnames, filenames in os.walk(root):
         base = Path(current)
         rel = base.relative_to(root).as_posix()

@@ -13,10 +13,8 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 
-import yaml
 from mkdocs.utils import get_relative_url
 
 from ..analysis import Analysis
@@ -24,12 +22,12 @@ from ..library import Library
 from ..model import Classification, DocType, Document, Finding, Status
 from ..publication import Placement, placement
 from ..settings import Settings
+from ..standing import Withdrawn
 from .assessment import assess
 from .links import SiteMap
 from .render import render
 from .versions import VersionEntry
 
-DEFAULT_CLAUSES = Path(__file__).resolve().parent.parent / "data" / "clauses.yaml"
 DUE_SOON_DAYS = 30
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REGISTER_FIELDS = (
@@ -67,9 +65,17 @@ class RegisterRow:
 class Records:
     """Builds every record page from one analysis; each page is Markdown holding escaped HTML."""
 
-    def __init__(self, analysis: Analysis, sitemap: SiteMap, entries: dict[str, list[VersionEntry]]) -> None:
+    def __init__(
+        self,
+        analysis: Analysis,
+        sitemap: SiteMap,
+        entries: dict[str, list[VersionEntry]],
+        withdrawn: list[tuple[str, Withdrawn]] | None = None,
+    ) -> None:
         self.analysis = analysis
-        self.library: Library = analysis.library
+        # Every page shows the library as it stands: each document in its version in force.
+        self.library: Library = analysis.standing.library
+        self.withdrawn = withdrawn or []
         self.settings: Settings = analysis.library.settings
         self.sitemap = sitemap
         self.entries = entries
@@ -175,12 +181,8 @@ class Records:
     # -- coverage --------------------------------------------------------------------------
 
     def clauses(self) -> tuple[str, list[dict[str, str]]]:
-        source = Path(self.settings.clauses) if self.settings.clauses else DEFAULT_CLAUSES
-        if not source.is_absolute():
-            source = self.settings.root / source
-        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-        clauses = [{"number": str(c["number"]), "title": str(c.get("title", ""))} for c in data.get("clauses", [])]
-        return str(data.get("standard", "")), clauses
+        listed = self.settings.clause_list  # read and checked with the options
+        return listed.standard, [{"number": c.number, "title": c.title} for c in listed.clauses]
 
     def coverage(self, page_url: str) -> str:
         standard, clauses = self.clauses()
@@ -231,7 +233,12 @@ class Records:
                 overdue.append(row)
             elif row.next_review <= soon:
                 due.append(row)
-        suspects = [(self.library.get(f.doc_id or ""), f) for f in self.findings("SMS306")]
+        suspects = []
+        for doc in self.published:
+            suspicion = self.analysis.suspicions.get(doc.key or "")
+            if suspicion is not None:
+                on = f" on {suspicion.since.isoformat()}" if suspicion.since else ""
+                suspects.append((doc, f"{suspicion.parent.id} got version {suspicion.version}{on}"))
         # Unpublished drafts are listed too (without a link): owners need to see what waits.
         drafts = [
             d for d in self.library.documents
@@ -275,19 +282,16 @@ class Records:
     # -- changes -------------------------------------------------------------------------------
 
     def change_items(self) -> list[dict[str, object]]:
+        """Every published version, newest first by the day it was approved (or retired): the
+        day it counts from, not the day it was committed."""
         items = []
         for doc in self.published:
             for entry in self.entries.get(doc.key or "", []):
-                commit = entry.head.commit
-                items.append(
-                    {
-                        "doc": doc,
-                        "entry": entry,
-                        "when": commit.committed if commit else None,
-                        "sort": commit.position if commit else 1 << 60,
-                    }
-                )
-        items.sort(key=lambda item: (item["sort"], item["doc"].id), reverse=True)  # type: ignore[index]
+                approved = _day(entry.field("approved")) if not entry.record.retired else None
+                day = approved or (entry.head.commit.committed.date() if entry.head.commit else self.today)
+                when = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+                items.append({"doc": doc, "entry": entry, "when": when, "day": day, "sort": entry.head.position})
+        items.sort(key=lambda item: (item["day"], item["sort"], item["doc"].id), reverse=True)  # type: ignore[index]
         return items
 
     def changes(self, page_url: str, feed_url: str) -> str:
@@ -302,7 +306,7 @@ class Records:
 
     def atom(self, site_url: str, site_name: str) -> str:
         items = self.change_items()[:50]
-        updated = items[0]["when"] if items and items[0]["when"] else datetime.combine(self.today, datetime.min.time())
+        updated = items[0]["when"] if items else datetime.combine(self.today, datetime.min.time(), tzinfo=UTC)
         return render(
             "records/changes.xml",
             items=items,
@@ -316,6 +320,19 @@ class Records:
 
     def archive(self, page_url: str) -> str:
         retired = [d for d in self.published if placement(d, self.settings) is Placement.ARCHIVE]
+        withdrawn = [
+            {
+                "id": gone.doc.id,
+                "title": gone.doc.title,
+                "url": self.sitemap.page_url(src_uri, page_url),
+                "version": gone.record.version,
+                "owner": gone.doc.owner,
+                "how": gone.lineage.end_note,
+                "commit": gone.commit.short if gone.commit else "",
+                "day": gone.commit.day.isoformat() if gone.commit else "",
+            }
+            for src_uri, gone in self.withdrawn
+        ]
         replaced_by = {
             key.casefold(): doc for doc in self.published if doc.is_current for key in doc.supersedes
         }
@@ -326,6 +343,7 @@ class Records:
                     self.link(replaced_by[d.key], page_url) if d.key in replaced_by else None)}
                 for d in retired
             ],
+            withdrawn=withdrawn,
         )
 
     # -- assessment --------------------------------------------------------------------------
@@ -375,3 +393,10 @@ def _tree_svg(lines: list[dict[str, object]], extra_edges: list[tuple[int, int]]
         parts.append(f'<text x="{x + 12}" y="{y - 2}" font-size="12" fill="currentColor">{label}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
