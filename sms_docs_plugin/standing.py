@@ -70,6 +70,15 @@ class LibraryStanding:
     def of(self, doc: Document) -> Standing | None:
         return self.standings.get(doc.key or "")
 
+    @property
+    def upcoming(self) -> dict[str, str]:
+        """Document key -> the approved versions that take effect later: "1.1 from 2027-01-05"."""
+        return {
+            key: ", ".join(f"{r.version} from {r.in_force_from.isoformat()}" for r in standing.upcoming if r.in_force_from)
+            for key, standing in self.standings.items()
+            if standing.upcoming
+        }
+
 
 def stand(library: Library, history: LibraryHistory, timelines: dict[str, DocHistory], day: date) -> LibraryStanding:
     standings: dict[str, Standing] = {}

@@ -521,3 +521,17 @@ def test_the_trailer_of_an_inner_merge_is_evidence_too(library, run_cli):
 
     printed = run_cli(library, "history", "PRO-INC-001").stdout
     assert "(Pat Approver <pat@example.org>)" in printed
+
+
+def test_the_register_shows_the_version_in_force_and_the_upcoming_one(library, run_cli):
+    revise(library, "PRO-INC-001", version="2.0", approved="2026-05-20", effective="2026-07-01",
+           change="New escalation rules.", body=body_with(library, "PRO-INC-001", "Escalate to the duty manager."))
+    commit_as(library, "PRO-INC-001 2.0, in force from July", "Bob Writer", "2026-05-20")
+
+    rows = json.loads(run_cli(library, "register", "--format", "json").stdout)["documents"]
+    row = next(r for r in rows if r["id"] == "PRO-INC-001")
+    assert (row["version"], row["upcoming"]) == ("1.0", "2.0 from 2026-07-01")
+    built(library, "--strict")
+    register = read_page(library.site / "register" / "index.html")
+    cells = next(tr for tr in register.find_all("tr") if "PRO-INC-001" in tr.text).text
+    assert "1.0 (next: 2.0 from 2026-07-01)" in cells

@@ -34,6 +34,8 @@ MAIN_PAGES = {
     "coverage": "coverage/",
     "assessment": "assessment/",
     "reviews": "reviews/",
+    "records": "records/",
+    "external-documents": "external-documents/",
     "roles": "roles/",
     "changes": "changes/",
     "archive": "archive/",
