@@ -18,18 +18,18 @@ import pytest
 import sms_docs_plugin
 
 # The MkDocs door and the site modules that work on MkDocs' own structures (files,
-# navigation, pages): the only modules allowed to import MkDocs or Material.
+# navigation, pages) for it alone: the only modules allowed to import MkDocs or Material.
 DOOR = {
     "sms_docs_plugin.plugin",
     "sms_docs_plugin.config",
     "sms_docs_plugin.site.plan",
     "sms_docs_plugin.site.navigation",
+    "sms_docs_plugin.site.preview",
 }
 # Modules that import MkDocs today and are being moved off it in other branches. Strict:
 # once a module is clean, its entry here fails the suite until it is removed.
 BEING_MOVED = {
-    "sms_docs_plugin.cli": "imports site.records to print the register",
-    "sms_docs_plugin.site.records": "uses mkdocs.utils.get_relative_url; the register becomes a core module",
+    "sms_docs_plugin.site.records": "uses mkdocs.utils.get_relative_url",
     "sms_docs_plugin.site.links": "uses mkdocs.utils.get_relative_url",
     "sms_docs_plugin.site.document": "imports site.links",
 }
