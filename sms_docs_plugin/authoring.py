@@ -65,10 +65,10 @@ def plan_new(
         "---",
         f"id: {new_id}",
         f"type: {doc_type.value}",
-        f"title: {_yaml_text(title)}",
+        f"title: {yaml_text(title)}",
         'version: "0.1"',
         "status: draft",
-        f"owner: {_yaml_text(role)}",
+        f"owner: {yaml_text(role)}",
     ]
     if parents:
         front.append(f"parents: [{', '.join(p.id or '' for p in parents)}]")
@@ -84,8 +84,8 @@ def _external_front(new_id: str, title: str, owner: str, library: Library) -> li
         "---",
         f"id: {new_id}",
         "type: external",
-        f"title: {_yaml_text(title)}",
-        f"owner: {_yaml_text(owner)}",
+        f"title: {yaml_text(title)}",
+        f"owner: {yaml_text(owner)}",
         "publisher:",
         "edition:",
         "location:",
@@ -112,12 +112,17 @@ def _parent(library: Library, doc_type: DocType, parent_id: str) -> Document:
 def _used_ids(library: Library, history: LibraryHistory | None) -> set[str]:
     """Ids in use now or ever used in git history: an id is never reused."""
     used = {doc.key for doc in library.documents if doc.key}
-    if history is not None:
-        for lineage in history.all_lineages():
-            for revision in lineage.revisions:
-                value = revision.field_text("id")
-                if value:
-                    used.add(value.casefold())
+    return used | ids_in_history(history) if history is not None else used
+
+
+def ids_in_history(history: LibraryHistory) -> set[str]:
+    """Every id (case-folded) a document of the library has had in git history."""
+    used = set()
+    for lineage in history.all_lineages():
+        for revision in lineage.revisions:
+            value = revision.field_text("id")
+            if value:
+                used.add(value.casefold())
     return used
 
 
@@ -158,7 +163,7 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "document"
 
 
-def _yaml_text(value: str) -> str:
+def yaml_text(value: str) -> str:
     """Quote a value whenever YAML could read it as something other than plain text
     (a title such as `Yes`, `Off` or `Null` is a boolean or nothing to YAML)."""
     plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,()'/&.-]*", value) and not value.endswith(":") and ": " not in value

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .analysis import Analysis, analyse
+from .adoption import apply_adoption, plan_adoption
+from .adoption.config_file import ConfigError
+from .analysis import Analysis, analyse, build_date
 from .assessment import assess
 from .authoring import AuthoringError, plan_new
 from .codeowners import codeowners
@@ -35,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(front_matter_schema(), indent=2))
         return EXIT_CLEAN
     try:
+        if args.command == "adopt":  # the folder may have no mkdocs.yml yet
+            return _adopt(args)
         settings = load_settings(Path(args.config_file))
         return int(args.handler(args, settings))
     except SetupError as exc:
@@ -82,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     reviews.set_defaults(handler=_reviews)
 
     commands.add_parser("schema", help="the JSON Schema of the front matter, for editors")
+
+    adopt = commands.add_parser("adopt", help="turn a folder of Markdown policies, processes and procedures into a library")
+    adopt.add_argument("path", nargs="?", default=".", metavar="PATH", help="the folder, where mkdocs.yml is or will be (default: .)")
+    adopt.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    adopt.add_argument("--approve-as", metavar="ROLE", help="adopt the documents as approved by this role, today")
 
     owners = commands.add_parser("codeowners", help="write a CODEOWNERS file from the roles' teams")
     owners.add_argument("--output", default=".github/CODEOWNERS", help="file to write, or - for stdout")
@@ -245,6 +254,41 @@ def _reviews(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{row['path']}: {row['id']} {row['state']}: {row['why']} (owner: {row['owner']})")
         print(f"{len(rows)} document(s) to review", file=sys.stderr)
     return EXIT_CLEAN
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    if not root.is_dir():
+        raise SetupError(f"{root} is not a folder")
+    role = " ".join((args.approve_as or "").split())
+    if args.approve_as is not None and not role:
+        raise SetupError("--approve-as needs the approving role, e.g. --approve-as 'Head of Service'")
+    config = root / "mkdocs.yml"
+    settings = load_settings(config) if config.is_file() else Settings(root=root.resolve())
+    try:
+        plan = plan_adoption(settings, approve_as=role or None, today=build_date())
+    except (ConfigError, HistoryError) as exc:
+        raise SetupError(str(exc)) from exc
+    for line in plan.report if plan.changes else ():
+        print(line)
+    for warning in plan.warnings:
+        print(f"warning: {warning}")
+    if not plan.changes:
+        print("nothing to change: the folder is already a library")
+        return EXIT_CLEAN
+    changed = f"{len(plan.moves)} file(s) to move, {len(plan.writes)} to write"
+    if args.dry_run:
+        print(f"dry run: nothing written ({changed})")
+        return EXIT_CLEAN
+    apply_adoption(plan)
+    print(f"adopted {plan.documents} document(s): {changed.replace('to move', 'moved').replace('to write', 'written')}")
+    findings = _analyse(load_settings(config)).findings
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    for finding in errors:
+        print(format_text(finding))
+    print(f"sms-docs check: {len(errors)} error(s), {len(findings) - len(errors)} other finding(s); "
+          "review the changes (git status, git diff), then commit them")
+    return EXIT_FINDINGS if errors else EXIT_CLEAN
 
 
 def _codeowners(args: argparse.Namespace, settings: Settings) -> int:

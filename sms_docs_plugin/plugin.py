@@ -26,6 +26,9 @@ from .site.preview import FINDINGS_PAGE, STYLESHEET, STYLESHEET_SOURCE, Preview
 from .site.staging import PublicationError, Staging
 
 log = get_plugin_logger(__name__)
+# The logger of the tool that runs us: `mkdocs`, or `properdocs`, whose own warnings (a
+# broken link, say) never pass through `mkdocs`, so a strict build would not see them.
+TOOL_LOG = logging.getLogger(BasePlugin.__module__.split(".", 1)[0])
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent / "templates" / "overrides"
@@ -54,7 +57,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         # Counted from here on: our own warnings too must stop a strict build before publishing.
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
-        logging.getLogger("mkdocs").addHandler(self.warnings)
+        TOOL_LOG.addHandler(self.warnings)
         previewing = self.command == "serve"
         self.staging = None
         if not previewing:
@@ -170,7 +173,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None
         self.plan.write_history_pages(config)
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        TOOL_LOG.removeHandler(self.warnings)
         if self.staging is None:
             return  # the preview publishes nothing
         if config.strict and self.warnings.get_counts():
@@ -185,7 +188,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
     # disk) as a traceback, a PluginError as one line.
     @event_priority(-100)
     def on_build_error(self, *, error: Exception) -> None:
-        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        TOOL_LOG.removeHandler(self.warnings)
         if self.staging is None:
             return
         staging, self.staging = self.staging, None
@@ -214,7 +217,8 @@ def _refuse_links_leaving(files: Files, config: MkDocsConfig, root: Path) -> Non
 
 
 def _install_theme_parts(config: MkDocsConfig, *, previewing: bool) -> None:
-    if config.theme.name == "material" and config.theme.get("font") is not False:
+    # MaterialX, the fork that continues Material, takes the same setting.
+    if config.theme.name in ("material", "materialx") and config.theme.get("font") is not False:
         # Material fetches Google Fonts unless told not to; the library makes no outside request.
         config.theme["font"] = False
         log.info("theme font set to false: the site loads no web fonts")

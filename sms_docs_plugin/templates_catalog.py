@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .markdown_text import outline
 from .model import DocType
 from .settings import Settings
 
 PACKAGED = Path(__file__).resolve().parent / "data" / "templates"
-_SECTION = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$")
 
 
 def template_text(settings: Settings, doc_type: DocType) -> str:
@@ -26,17 +26,8 @@ def template_text(settings: Settings, doc_type: DocType) -> str:
 
 
 def sections(text: str) -> list[str]:
-    """The level-2 headings of a Markdown text, outside fenced code."""
-    found = []
-    fenced = False
-    for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        match = None if fenced else _SECTION.match(line)
-        if match:
-            found.append(match.group(1).strip())
-    return found
+    """The level-2 headings of a Markdown text, outside code."""
+    return outline(text).sections()
 
 
 def normalise(heading: str) -> str:

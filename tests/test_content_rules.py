@@ -519,19 +519,33 @@ def test_html_in_code_and_autolinks_is_not_sms405(html_library):
 # --------------------------------------------------------------------------- the text the rules read
 
 
-# The rules read a body outside code, one line at a time: a line whose text starts with ```
-# or ~~~ opens a fenced block and the next such line closes it, inline code does not count,
-# and nothing a rule looks for runs on into the next line.
+# The rules read a body outside code (SPEC §3: code, fenced or indented, and backslash-escaped
+# text are not prose), one line at a time. A fenced block closes only with a fence of its own
+# character at least as long (or runs to the end); an indented block starts after a blank
+# line; the indented content of a list item or an admonition is prose; inline code does not
+# count, and nothing a rule looks for runs on into the next line.
 FENCED_NAMES_STEPS = (
     "```text\n"
     "Contact: Grace Hopper\n"
     "~~~\n"
+    "Ada Lovelace: a ~~~ line does not close a ``` block\n"
+    "````\n"
     "1. **Incident Manager** — Ask Grace Hopper first.\n"
     "2. **Incident Manager** — Run `page Jane Roe` to page the on-call engineer.\n"
     "3. **Incident Manager** — Ask MaryJane Roe-Smith or the Ada Lovelaces team.\n"
-    "4. **Incident Manager** — Phone Jane Roe."
+    "4. **Incident Manager** — Phone Jane Roe.\n"
+    "\n"
+    "    Joan Clarke writes the list item's second paragraph."
 )
-FENCED_NAMES_RECORDS = "- The paging log.\n\n    ```\nJane Roe and Ada Lovelace keep it.\n"  # never closed
+INDENTED_NAMES = (
+    "Who keeps the pager:\n"
+    "\n"
+    "    Ada Lovelace (an indented code block)\n"
+    "\n"
+    "!!! note\n"
+    "    Alan Turing is named in an admonition, which is prose."
+)
+FENCED_NAMES_RECORDS = "- The paging log.\n\n```\nAda Lovelace keeps it.\n"  # never closed
 HTML_LINES = (
     "<b>one</b> and <i>two</i> on one line.\n"
     "A tag broken over <span\n"
@@ -541,6 +555,21 @@ HTML_LINES = (
     "<!-- a comment -->\n"
     "<hr>"
 )
+ESCAPED_HTML = (
+    "Type this:\n"
+    "\n"
+    "    <div>an indented code block</div>\n"
+    "\n"
+    "1. **\\<enter role of process owner\\>** — *\\<describe the step\\>*.\n"
+    "2. **Incident Manager** — Press `` `<kbd>` `` then \\<Enter\\>.\n"
+    "\n"
+    "!!! example\n"
+    "    ```html\n"
+    "    <table><tr><td>code in an admonition</td></tr></table>\n"
+    "    ```"
+)
+HTML_IN_ADMONITION = "!!! warning\n\n    Never press <kbd>Del</kbd> here."
+ESCAPED_OPENING_ONLY = "1. **Incident Manager** — Press \\<kbd>Enter</kbd> to confirm."
 REFERENCE_STEPS = (
     "```\n"
     "See [fax](pro-inc-009.md) and PRO-INC-009.\n"
@@ -548,7 +577,12 @@ REFERENCE_STEPS = (
     "1. **Incident Manager** — Run `open pro-inc-009.md` or [the fax](\n"
     "pro-inc-009.md) as needed.\n"
     "2. **Incident Manager** — Do not page as PRO-INC-009 did.\n"
-    "3. **Incident Manager** — Nor as in [the fax procedure](pro-inc-009.md)."
+    "3. **Incident Manager** — Nor as in [PRO-INC-009](pro-inc-009.md).\n"
+    "4. **Incident Manager** — Not \\[the fax\\](pro-inc-009.md) either, nor `PRO-INC-009`.\n"
+    "\n"
+    "        [fax](pro-inc-009.md) in an indented code block\n"
+    "\n"
+    "5. **Incident Manager** — And never [the fax again](pro-inc-009.md)."
 )
 SWAPPED_AFTER_FENCE = body_with(
     "PRO-INC-005", "procedure", "Swapped", {"Purpose": "```markdown\n## Roles\n```"},
@@ -557,34 +591,46 @@ SWAPPED_AFTER_FENCE = body_with(
 FIRST_LINE_HEADING = "\n".join(
     f"## {heading}\n\nPRO-INC-006 {heading.lower()}.\n" for heading in ["Inputs", "Purpose", "When to use", "Roles", "Steps", "Records"]
 )
+SETEXT_AND_ATTRIBUTES = (
+    "# Setext\n\nPurpose\n-------\n\nPRO-INC-007 purpose.\n\n## When to use {#when}\n\nPRO-INC-007 when.\n\n"
+    "## Roles ##\n\nPRO-INC-007 roles.\n\n    ## Inputs\n\n## Steps\n\nPRO-INC-007 steps.\n\n## Records\n\nPRO-INC-007 records.\n"
+)
 
 
 @pytest.fixture(scope="module")
 def prose_library(tmp_path_factory):
-    """Committed by Grace Hopper, `people: [Jane Roe, Ada Lovelace]`; PRO-INC-009 is retired."""
+    """Committed by Grace Hopper, `people: [Jane Roe, Ada Lovelace, Alan Turing, Joan Clarke]`;
+    PRO-INC-009 is retired."""
     incident = {"parents": ["PRC-INC"]}
     specs = [
         doc("PRO-INC-002", "procedure", **incident, body=body_with(
-            "PRO-INC-002", "procedure", "Names", {"Steps": FENCED_NAMES_STEPS, "Records": FENCED_NAMES_RECORDS})),
+            "PRO-INC-002", "procedure", "Names",
+            {"Purpose": INDENTED_NAMES, "Steps": FENCED_NAMES_STEPS, "Records": FENCED_NAMES_RECORDS})),
         steps_doc("PRO-INC-003", HTML_LINES),
         steps_doc("PRO-INC-004", REFERENCE_STEPS),
         doc("PRO-INC-005", "procedure", **incident, body=SWAPPED_AFTER_FENCE),
         doc("PRO-INC-006", "procedure", **incident, body=FIRST_LINE_HEADING),
+        doc("PRO-INC-007", "procedure", **incident, body=SETEXT_AND_ATTRIBUTES),
+        steps_doc("PRO-INC-008", ESCAPED_HTML),
+        steps_doc("PRO-INC-010", HTML_IN_ADMONITION),
+        steps_doc("PRO-INC-011", ESCAPED_OPENING_ONLY),
         doc("PRO-INC-009", "procedure", **incident, **retired("Paging replaced fax.")),
     ]
     repo = library_at(tmp_path_factory.mktemp("prose") / "library", *clean_docs(), *specs,
-                      options={"people": ["Jane Roe", "Ada Lovelace"]}, author="Grace Hopper")
+                      options={"people": ["Jane Roe", "Ada Lovelace", "Alan Turing", "Joan Clarke"]}, author="Grace Hopper")
     return repo, check_json(repo)["findings"]
 
 
-def test_names_in_fenced_blocks_inline_code_and_other_words_are_skipped_and_lines_stay_right(prose_library):
+def test_names_in_code_blocks_inline_code_and_other_words_are_skipped_and_lines_stay_right(prose_library):
     repo, findings = prose_library
     spec = repo.spec("PRO-INC-002")
     hits = findings_at(findings, spec.path, "SMS401")
     assert {(f["line"], f["message"].split("`")[1]) for f in hits} == {
         (line_with(spec, "Ask Grace Hopper first"), "Grace Hopper"),
         (line_with(spec, "Phone Jane Roe"), "Jane Roe"),
-    }, describe(hits)  # Ada Lovelace is named only in a block that is never closed
+        (line_with(spec, "Alan Turing"), "Alan Turing"),
+        (line_with(spec, "Joan Clarke"), "Joan Clarke"),
+    }, describe(hits)  # Ada Lovelace is named only in code: fenced, indented, and a block never closed
     assert findings_at(findings, spec.path) == hits, "the unclosed block at the end hides no section"
 
 
@@ -597,14 +643,38 @@ def test_raw_html_is_reported_on_the_first_three_lines_with_a_tag_once_each(pros
     assert "`<b>`" in hits[0]["message"]
 
 
-def test_reference_is_reported_once_at_its_first_mention_outside_code(prose_library):
-    # The fenced block, the inline code and the link broken over two lines mention
-    # PRO-INC-009 before the id in step 2 does; only step 2 counts, and step 3 repeats it.
+def test_backslash_escaped_brackets_and_code_blocks_are_not_raw_html(prose_library):
+    # `*\<enter role of process owner\>*` renders as text: a template's placeholder, not a tag.
+    repo, findings = prose_library
+    assert findings_at(findings, repo.spec("PRO-INC-008").path) == []
+
+
+def test_html_in_an_admonition_is_raw_html(prose_library):
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-010")
+    [finding] = findings_at(findings, spec.path)
+    assert_finding(finding, "SMS405", "error", spec.path, line_with(spec, "<kbd>Del"), "`<kbd>`")
+
+
+def test_a_backslash_before_an_opening_bracket_does_not_escape_a_tag(prose_library):
+    # MkDocs renders with Python-Markdown, which escapes `>` but not `<`: `\<kbd>` is a tag.
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-011")
+    [finding] = findings_at(findings, spec.path)
+    assert_finding(finding, "SMS405", "error", spec.path, line_with(spec, "kbd>Enter"), "`<kbd>`")
+
+
+def test_every_line_referring_to_a_retired_document_outside_code_is_sms404(prose_library):
+    # The fenced block, the inline code, the link broken over two lines, the escaped link and
+    # the indented block mention PRO-INC-009 too; only steps 2, 3 and 5 count, step 3 (a link
+    # whose text is the id) once.
     repo, findings = prose_library
     spec = repo.spec("PRO-INC-004")
-    [finding] = findings_at(findings, spec.path)
-    assert_finding(finding, "SMS404", "error", spec.path, line_with(spec, "Do not page as PRO-INC-009"),
-                   "PRO-INC-009", "retired")
+    hits = findings_at(findings, spec.path)
+    assert [f["line"] for f in hits] == [line_with(spec, needle) for needle in
+                                         ("Do not page as PRO-INC-009", "Nor as in", "the fax again")], describe(hits)
+    for finding in hits:
+        assert_finding(finding, "SMS404", "error", spec.path, finding["line"], "PRO-INC-009", "retired")
 
 
 def test_heading_in_a_fenced_block_does_not_count_for_the_section_order(prose_library):
@@ -620,3 +690,11 @@ def test_heading_on_the_first_line_of_the_body_is_a_section(prose_library):
     spec = repo.spec("PRO-INC-006")
     [finding] = findings_at(findings, spec.path)
     assert_finding(finding, "SMS403", "error", spec.path, body_line(spec), "`## Inputs` comes before `## Roles`")
+
+
+def test_setext_headings_and_attribute_lists_are_sections_and_indented_code_is_not(prose_library):
+    repo, findings = prose_library
+    spec = repo.spec("PRO-INC-007")
+    [finding] = findings_at(findings, spec.path)
+    assert_finding(finding, "SMS403", "error", spec.path, body_line(spec), "`## Inputs`")
+    assert "`## Purpose`" not in finding["message"] and "`## When to use`" not in finding["message"]

@@ -13,15 +13,14 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
 from ..library import Library
+from ..markdown_text import Outline, outline, prose
 from ..model import ID_PATTERN, Classification, Document, Finding, Status, make_finding
 from ..templates_catalog import normalise, required_sections
 from .context import RuleContext
 
-# Each rule runs its regex once over a document's whole prose text (see `prose`), yet what
-# it looks for must sit on one line, the line its finding names: so whitespace here is
-# `[^\S\n]` and every negated class leaves out `\n`.
-_FENCE = re.compile(r"^[^\S\n]*(?:```|~~~)", re.M)  # `\s` is what str.lstrip() strips
-_INLINE_CODE = re.compile(r"`+[^`\n]*`+")
+# Each rule runs its regex once over a document's whole prose text (`markdown_text.prose`),
+# yet what it looks for must sit on one line, the line its finding names: so whitespace here
+# is `[^\S\n]` and every negated class leaves out `\n`.
 _HTML_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)([^\S\n][^<>\n]*)?/?>|<!--")
 _AUTOLINK = re.compile(r"<(https?|mailto|ftp):[^>\n]*>", re.I)
 _LINK = re.compile(r"\]\([^\S\n]*<?([^)\s>]+)>?(?:[^\S\n]+\"[^\"\n]*\")?[^\S\n]*\)")
@@ -31,39 +30,10 @@ _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[^\S\n]*<?([^\s>]+)>?", re.M
 # every offset; `_ID_HINT` (letter or digit, hyphen, letter or digit) skips prose with no id at all.
 _ID_TOKEN = re.compile(r"([A-Z](?<![\w/.-][A-Z])[A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
 _ID_HINT = re.compile(r"-(?<=[A-Z0-9]-)[A-Z0-9]")
-# Searched in "\n" + text: the literal "\n## " lets the regex engine jump from heading to
-# heading, where `^## ` with re.M would be tried at every offset.
-_HEADING = re.compile(r"\n## ([^\n]*)")
 # bytes.translate table: a-z and 0-9 stay, every other byte separates words.
 _WORD_BYTES = bytes(b if chr(b) in string.ascii_lowercase + string.digits else 32 for b in range(256))
 SHINGLE = 5
 COMMON_SHINGLE_LIMIT = 12  # a shingle in more documents than this is boilerplate, not overlap
-
-
-def prose(doc: Document) -> str:
-    """The body with fenced code blanked out and inline code removed. Every newline is kept,
-    so the line of an offset is `doc.body_line` plus the newlines before it (`_numbered`).
-    Computed once per document and handed to each rule that reads the text."""
-    body = doc.body
-    if "```" in body or "~~~" in body:
-        body = _blank_fenced(body)
-    return _INLINE_CODE.sub("", body) if "`" in body else body
-
-
-def _blank_fenced(body: str) -> str:
-    """A line whose text starts with ``` or ~~~ opens a fenced block, the next such line closes
-    it (whatever its marker); an unclosed block runs to the end. Both fence lines go too."""
-    fences = [match.start() for match in _FENCE.finditer(body)]
-    pieces = []
-    kept = 0
-    for opening, closing in itertools.zip_longest(fences[::2], fences[1::2]):
-        end = -1 if closing is None else body.find("\n", closing)
-        if end < 0:  # the block, or its closing line, runs to the end of the body
-            end = len(body)
-        pieces += [body[kept:opening], "\n" * body.count("\n", opening, end)]
-        kept = end
-    pieces.append(body[kept:])
-    return "".join(pieces)
 
 
 def _numbered(doc: Document, text: str, matches: Iterable[re.Match[str]]) -> Iterator[tuple[int, re.Match[str]]]:
@@ -85,10 +55,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for doc in documents:
         if doc.status is Status.RETIRED:
             continue  # archived: no one has to edit an obsolete document to get a green build
-        text = prose(doc)
+        # Code and backslash-escaped text are not prose (SPEC §3): computed once, read by each rule.
+        shape = outline(doc.body)
+        text = prose(doc.body, shape)
         if names is not None:
             yield from _names(doc, names, text)
-        yield from _template(doc, templates[doc.doc_type], text, normal)
+        yield from _template(doc, templates[doc.doc_type], shape, normal)
         if doc.status is Status.APPROVED:
             yield from _references(ctx, doc, text)
         if not ctx.settings.allow_html:
@@ -134,11 +106,11 @@ def _names(doc: Document, names: re.Pattern[str], text: str) -> Iterator[Finding
         )
 
 
-def _template(doc: Document, required: list[str], text: str, normal: Callable[[str], str]) -> Iterator[Finding]:
-    text = "\n" + text  # see `_HEADING`; the added newline stands for the one before the first line
-    found: dict[str, int] = {}  # normalised heading -> offset in `text` of its first occurrence
-    for match in _HEADING.finditer(text):
-        found.setdefault(normal(match.group(1).strip().rstrip("#").strip()), match.start())
+def _template(doc: Document, required: list[str], shape: Outline, normal: Callable[[str], str]) -> Iterator[Finding]:
+    found: dict[str, int] = {}  # normalised heading -> body line of its first occurrence
+    for heading in shape.headings:
+        if heading.level == 2:
+            found.setdefault(normal(heading.text), heading.index)
     missing = [section for section in required if normal(section) not in found]
     if missing:
         listed = ", ".join(f"`## {section}`" for section in missing)
@@ -158,7 +130,7 @@ def _template(doc: Document, required: list[str], text: str, normal: Callable[[s
             yield make_finding(
                 "SMS403",
                 doc.path,
-                doc.body_line + text.count("\n", 0, found[normal(after)]),
+                doc.body_line + found[normal(after)],
                 f"`## {after}` comes before `## {before}`; the {doc.doc_type} template orders its sections "
                 f"{order}; move the sections into that order",
                 doc.id,
@@ -170,9 +142,10 @@ def _references(ctx: RuleContext, doc: Document, text: str) -> Iterator[Finding]
     library = ctx.library
     prefixes = library.id_prefixes
     folder = posixpath.dirname(doc.path)
-    reported: set[str] = set()
-    # Which mention of a target is reported, and so its line and wording, depends on the order:
-    # line by line, and within a line the links, then the link definitions, then the ids.
+    # Every line that refers to a target wrongly gets its finding, so each one can be fixed
+    # where it stands; a line naming one target twice (a link whose text is the id) gets one.
+    # Its wording depends on the order: within a line the links, then the link definitions, then the ids.
+    reported: set[tuple[int, str]] = set()
     links = _numbered(doc, text, _LINK.finditer(text)) if "](" in text else ()
     definitions = _numbered(doc, text, _LINK_DEFINITION.finditer(text)) if "]:" in text else ()
     ids = _numbered(doc, text, _ID_TOKEN.finditer(text)) if _ID_HINT.search(text) else ()
@@ -189,8 +162,8 @@ def _references(ctx: RuleContext, doc: Document, text: str) -> Iterator[Finding]
             continue
         other = library.get(token)
         if other is None:
-            if token not in reported:
-                reported.add(token)
+            if (line, token) not in reported:
+                reported.add((line, token))
                 yield make_finding(
                     "SMS404",
                     doc.path,
@@ -202,7 +175,9 @@ def _references(ctx: RuleContext, doc: Document, text: str) -> Iterator[Finding]
         yield from _judge(library, doc, other, token, line, reported)
 
 
-def _link(ctx: RuleContext, doc: Document, folder: str, href: str, line: int, reported: set[str]) -> Iterator[Finding]:
+def _link(
+    ctx: RuleContext, doc: Document, folder: str, href: str, line: int, reported: set[tuple[int, str]]
+) -> Iterator[Finding]:
     library = ctx.library
     target = href.split("#", 1)[0]
     if not target.endswith(".md") or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
@@ -210,8 +185,8 @@ def _link(ctx: RuleContext, doc: Document, folder: str, href: str, line: int, re
     resolved = posixpath.normpath(posixpath.join(folder, unquote(target)))
     other = library.by_path.get(resolved)
     if other is None:
-        if resolved not in reported and _in_library(ctx, resolved) and not (ctx.settings.root / resolved).exists():
-            reported.add(resolved)
+        if (line, resolved) not in reported and _in_library(ctx, resolved) and not (ctx.settings.root / resolved).exists():
+            reported.add((line, resolved))
             yield make_finding(
                 "SMS404",
                 doc.path,
@@ -221,8 +196,9 @@ def _link(ctx: RuleContext, doc: Document, folder: str, href: str, line: int, re
             )
     elif other is not doc and _hidden_restricted(ctx, doc, other):
         shown = other.id or target
-        if shown not in reported:
-            reported.add(shown)
+        mention = (line, other.key or shown)
+        if mention not in reported:
+            reported.add(mention)
             yield make_finding(
                 "SMS404",
                 doc.path,
@@ -247,11 +223,12 @@ def _hidden_restricted(ctx: RuleContext, doc: Document, other: Document) -> bool
 
 
 def _judge(
-    library: Library, doc: Document, other: Document, shown: str, line: int, reported: set[str]
+    library: Library, doc: Document, other: Document, shown: str, line: int, reported: set[tuple[int, str]]
 ) -> Iterator[Finding]:
-    if other.status not in (Status.RETIRED, Status.DRAFT) or shown in reported:
+    mention = (line, other.key or shown)
+    if other.status not in (Status.RETIRED, Status.DRAFT) or mention in reported:
         return
-    reported.add(shown)
+    reported.add(mention)
     state = "retired (obsolete)" if other.status is Status.RETIRED else "a draft, not approved"
     successors = [d.id for d in library.documents if d.is_current and other.key in {s.casefold() for s in d.supersedes}]
     if doc.id in successors:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..markdown_text import prose
 from ..model import DocType, Document, Finding, Status, make_finding
 from ..templates_catalog import template_text
-from .content import prose
 from .context import RuleContext
 
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+([^\n]*?)[ \t]*#*[ \t]*$", re.M)
@@ -45,7 +45,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for doc in library.documents:
         if doc.is_external or doc.status is Status.RETIRED or not doc.key or library.get(doc.id or "") is not doc:
             continue
-        text = prose(doc)
+        text = prose(doc.body)
         yield from _history(doc, text)
         if doc.status is Status.APPROVED:
             if doc.doc_type not in placeholders:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..markdown_text import prose
 from ..model import DocType, Document, Finding, Status, make_finding
-from .content import prose
 from .context import RuleContext
 
 # A section heading that starts with "Records" (e.g. "Records and retention") or "Record keeping".
@@ -29,7 +29,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 def _declared(doc: Document) -> Iterator[Finding]:
     if not doc.records:
-        text = prose(doc)
+        text = prose(doc.body)
         heading = _RECORDS_HEADING.search(text)
         if heading is not None:
             yield make_finding(

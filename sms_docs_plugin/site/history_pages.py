@@ -22,6 +22,7 @@ import markdown
 
 from ..frontmatter import split, without_title
 from ..history import LibraryHistory, Revision
+from ..markdown_text import outline
 from ..model import Document
 from ..standing import Standing
 from .diff import version_diff
@@ -40,17 +41,14 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _NO_TOC = "<style>.md-sidebar.md-sidebar--secondary{display:none !important}</style>"
 CHUNK = 50  # documents whose old texts are read in one batch (and held in memory)
 _CROSS_REFERENCES = re.compile(r"^ {0,3}\[[^\]]+\]:|\[\^|^\*\[", re.M)
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 def _sections(body: str) -> list[str]:
-    """The body cut before each heading outside fenced code."""
+    """The body cut before each heading outside code."""
     sections: list[list[str]] = [[]]
-    fenced = False
-    for line in body.split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and line.startswith("#") and sections[-1]:
+    code = outline(body).code
+    for index, line in enumerate(body.split("\n")):
+        if index not in code and line.startswith("#") and sections[-1]:
             sections.append([])
         sections[-1].append(line)
     return ["\n".join(lines) for lines in sections]
