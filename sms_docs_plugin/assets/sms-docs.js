@@ -79,6 +79,8 @@
         while (cell.firstChild) button.appendChild(cell.firstChild);
         cell.appendChild(button);
         button.addEventListener("click", function () { sortBy(table, cell, column); });
+        // A click anywhere in the heading counts, not only on its text.
+        cell.addEventListener("click", function (event) { if (event.target === cell) button.click(); });
       });
     });
   }

@@ -140,3 +140,52 @@ def test_coverage_links_open_the_claiming_documents(page, sample_site):
     expect(row).to_have_class(re.compile(r"\bsms-covered\b"))
     row.get_by_role("link", name="PRO-INC-002").click()
     expect(page.locator(".sms-meta-id")).to_have_text("PRO-INC-002")
+
+
+# --------------------------------------------------------------------------- issue 16: register
+
+
+def test_register_dates_never_wrap_on_a_desktop_screen(page, sample_site):
+    page.goto(sample_site.at("register/"))
+    assert page.viewport_size["width"] == 1280
+    # The Approved and Next review columns, found by their headings.
+    headings = page.locator(f"{REGISTER} thead th").all_inner_texts()
+    columns = [headings.index("Approved") + 1, headings.index("Next review") + 1]
+    dates = page.locator(", ".join(f"{REGISTER} tbody td:nth-child({n})" for n in columns))
+    assert dates.count() >= 2 * len(visible_rows(page, REGISTER))  # approved and next review
+    lines = dates.evaluate_all(
+        """cells => cells.map(cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return [cell.textContent.trim(), new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size];
+        })"""
+    )
+    wrapped = [text for text, count in lines if count != 1]
+    assert wrapped == [], f"dates broken over lines: {wrapped[:5]}"
+    assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) for text, _ in lines)
+
+
+def test_register_headings_sort_with_the_keyboard(page, sample_site):
+    page.goto(sample_site.at("register/"))
+    before = visible_rows(page, REGISTER)
+    th = page.locator(f"{REGISTER} thead th", has_text=re.compile(r"^Id$"))
+    button = th.get_by_role("button", name="Id")
+    expect(button).to_have_count(1)
+    expect(th).not_to_have_attribute("role", "button")  # the heading stays a column heading
+
+    # Reachable with Tab from the filters, like any control of the page.
+    page.locator('select[aria-label="Owner"]').focus()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if button.evaluate("b => b === document.activeElement"):
+            break
+    assert button.evaluate("b => b === document.activeElement"), "Tab never reaches the Id heading"
+
+    page.keyboard.press("Enter")
+    expect(th).to_have_attribute("aria-sort", "ascending")
+    assert ids(visible_rows(page, REGISTER)) == sorted(ids(before))
+    page.keyboard.press("Space")
+    expect(th).to_have_attribute("aria-sort", "descending")
+    assert ids(visible_rows(page, REGISTER)) == sorted(ids(before), reverse=True)
+    # Only the sorted column says how it is sorted.
+    expect(page.locator(f"{REGISTER} thead th[aria-sort]")).to_have_count(1)
