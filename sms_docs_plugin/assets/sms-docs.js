@@ -142,7 +142,9 @@
     var walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
     var found = [];
     for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (whole.test(node.nodeValue) && !node.parentElement.closest("script, style, mark")) found.push(node);
+      // Only text the reader sees, as Material does: not the hidden print line, for one.
+      var parent = node.parentElement;
+      if (whole.test(node.nodeValue) && parent.offsetHeight && !parent.closest("script, style, mark")) found.push(node);
     }
     found.forEach(function (node) {
       var match;

@@ -115,7 +115,8 @@ def search(page, query: str, timeout: float = 15.0) -> SearchResults:  # noqa: A
         }""",
         count,
     )
-    found = page.locator(".md-search-result__item").evaluate_all(
+    # A search for a document's id shows that document alone: the other results are hidden.
+    found = page.locator(".md-search-result__item:not([hidden])").evaluate_all(
         """items => items.map(item => ({
             title: (item.querySelector("article h1") || {textContent: ""}).textContent,
             text: item.innerText,
