@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sample_site import front_matter
 from test_browser_pages import PROCEDURE, PROCEDURE_SOURCE, browser_today
 
@@ -92,6 +93,8 @@ def squeeze(text: str) -> str:
 
 
 def print_to_pdf(page, path: Path) -> Path:  # noqa: ANN001
+    # The margin line is set up by sms-docs.js; without it the page prints its line once, in the flow.
+    expect(page.locator("html")).to_have_class(re.compile(r"\bsms-paged\b"))
     page.pdf(path=str(path), format="A4")
     return path
 
@@ -113,9 +116,10 @@ PRINTED = {
 
 
 @pytest.mark.parametrize("name", list(PRINTED))
-def test_every_printed_page_carries_the_label_above_the_text_it_never_covers(page, sample_site, artifacts, name):
+def test_every_printed_page_carries_the_label_above_the_text_it_never_covers(page, sample_site, artifacts, js_errors, name):
     path, doc_id = PRINTED[name]
     page.goto(sample_site.at(path), wait_until="networkidle")
+    assert js_errors == []
     version = str(front_matter(PROCEDURE_SOURCE)["version"]) if doc_id else None
     pdf = print_to_pdf(page, artifacts / f"print-{name}.pdf")
     pages = pdf_pages(pdf)
