@@ -6,23 +6,24 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from .analysis import Analysis, analyse
 from .authoring import AuthoringError, plan_new
 from .codeowners import codeowners
 from .codes import Severity
-from .history import HistoryError, read_history
+from .history import DocHistory, HistoryError, Revision, VersionRecord, read_history
 from .library import load_library
 from .model import DocType
-from .report import format_github, format_json, format_text
+from .report import format_github, format_github_notice, format_json, format_text
+from .reviews import review_list
 from .rules import failing
 from .schema import front_matter_schema
 from .settings import Settings
 from .settings_loader import SetupError, load_settings
 from .site.links import SiteMap
 from .site.records import Records
-from .site.versions import document_lineage, version_entries
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_SETUP = 0, 1, 2
 
@@ -66,7 +67,13 @@ def _parser() -> argparse.ArgumentParser:
 
     history = commands.add_parser("history", help="the version history of one document")
     history.add_argument("id", metavar="ID")
+    history.add_argument("--at", metavar="DATE", type=_iso_date, help="first say which version was in force on DATE")
     history.set_defaults(handler=_history)
+
+    reviews = commands.add_parser("reviews", help="overdue, due and suspect documents, for a scheduled reminder job")
+    reviews.add_argument("--due-within", metavar="DAYS", type=_days, default=30, help="days ahead (default: %(default)s)")
+    reviews.add_argument("--format", choices=("text", "json", "github"), default="text")
+    reviews.set_defaults(handler=_reviews)
 
     commands.add_parser("schema", help="the JSON Schema of the front matter, for editors")
 
@@ -86,13 +93,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             print(format_github(finding))
     else:
         for finding in findings:
-            print(format_text(finding))
-        errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-        print(
-            f"{len(analysis.library.documents)} documents checked: {errors} error(s), "
-            f"{len(findings) - errors} warning(s)",
-            file=sys.stderr,
-        )
+            print(format_text(finding) + ("" if finding.new is not False else "  [before this change]"))
+        counts = {severity: sum(1 for f in findings if f.severity is severity) for severity in Severity}
+        summary = ", ".join(f"{counts[s]} {s}(s)" for s in Severity)
+        if analysis.base is not None:
+            summary += f"; {sum(1 for f in findings if f.new)} introduced since {args.base}"
+        print(f"{len(analysis.library.documents)} documents checked: {summary}", file=sys.stderr)
     return EXIT_FINDINGS if failing(findings, args.strict) else EXIT_CLEAN
 
 
@@ -127,31 +133,94 @@ def _register(args: argparse.Namespace, settings: Settings) -> int:
 def _history(args: argparse.Namespace, settings: Settings) -> int:
     analysis = _analyse(settings)
     doc = analysis.library.get(args.id)
+    timeline = analysis.timeline(doc) if doc is not None else None
     if doc is None:
-        raise SetupError(f"no document with id {args.id}")
-    if not analysis.history.available:
-        print(f"{doc.id} {doc.title}: version {doc.version}")
-        for notice in analysis.history.notices:
-            print(notice)
-        return EXIT_CLEAN
-    entries = version_entries(doc, document_lineage(analysis.history, doc), publish_past=False)
-    print(f"{doc.id} {doc.title} ({doc.path})")
+        gone = [lineage for lineage in analysis.history.ended if lineage.doc_id.casefold() == args.id.casefold()]
+        if not gone:
+            raise SetupError(f"no document with id {args.id}")
+        timeline = gone[-1]
+        print(f"{timeline.doc_id} (withdrawn: {timeline.end_note} in {timeline.ended.short if timeline.ended else '?'})")
+    else:
+        print(f"{doc.id} {doc.title} ({doc.path})")
     for notice in analysis.history.notices:
         print(f"  note: {notice}")
-    for entry in reversed(entries):
-        current = " (current)" if entry.is_current else ""
-        print(f"\nversion {entry.number}{current}  approved {entry.field('approved') or '-'}"
-              f" by {entry.field('approver') or '-'}  status {entry.head.status or '-'}")
-        print(f"  change: {entry.field('change') or ('first version' if entry.index == 0 else '-')}")
-        print(f"  authors: {entry.authors}")
-        for revision in entry.record.revisions:
-            when = revision.commit.committed.date().isoformat() if revision.commit else "-"
+    if timeline is None:
+        print(f"version {doc.version if doc else '-'}; no history is available")
+        return EXIT_CLEAN
+    if args.at is not None:
+        print(_in_force_on(timeline, args.at))
+    versions = timeline.versions
+    for record in reversed(versions.records):
+        print()
+        print(_version_line(record, analysis))
+        for revision in record.revisions:
+            why = versions.reason(revision)
+            print(_commit_line(revision, revision.commit.subject if revision.commit else "changes not yet committed")
+                  + (f"  [irregular: {why}]" if why else ""))
+        for revision in record.reviews:
+            print(_commit_line(revision, "reviewed, no change"))
+        for move in record.moves:
+            print(_commit_line(move.revision, f"moved from {move.from_path}"))
+    if versions.pending:
+        # Drafts are not versions: listed for the author, never published.
+        print("\nnot yet a version (draft or unversioned edits):")
+        for revision in versions.pending:
+            why = versions.reason(revision)
             subject = revision.commit.subject if revision.commit else "changes not yet committed"
-            flag = f"  [irregular: {revision.irregular}]" if revision.irregular else ""
-            print(f"  {revision.label:<12} {when}  {subject}{flag}")
-        for revision in entry.record.reviews:
-            when = revision.commit.committed.date().isoformat() if revision.commit else "-"
-            print(f"  {revision.label:<12} {when}  reviewed, no change")
+            print(_commit_line(revision, f"{revision.status or '-'} {revision.version or '-'}: {subject}")
+                  + (f"  [irregular: {why}]" if why else ""))
+    return EXIT_CLEAN
+
+
+def _in_force_on(timeline: DocHistory, day: date) -> str:
+    record = timeline.in_force(day)
+    if record is not None:
+        until = f" until {record.in_force_to.isoformat()}" if record.in_force_to else ""
+        return (f"in force on {day.isoformat()}: version {record.version} (approved {record.field('approved') or '-'} "
+                f"by {record.field('approver') or '-'}, in force from {record.in_force_from}{until})")
+    started = timeline.on(day)
+    if timeline.ended is not None and timeline.ended.day <= day:
+        return f"in force on {day.isoformat()}: none; the document was withdrawn on {timeline.ended.day.isoformat()}"
+    if started is not None and started.retired:
+        return f"in force on {day.isoformat()}: none; the document was retired on {started.starts.isoformat()}"
+    first = next((r for r in timeline.records if not r.retired), None)
+    if first is not None and first.in_force_from:
+        return f"in force on {day.isoformat()}: none; its first version took effect on {first.in_force_from.isoformat()}"
+    return f"in force on {day.isoformat()}: none; no version of it has been approved"
+
+
+def _version_line(record: VersionRecord, analysis: Analysis) -> str:
+    if record.retired:
+        return f"version {record.version} retired {record.head.day or 'uncommitted'}"
+    evidence = analysis.approvals.evidence(record.head.commit) if analysis.approvals else None
+    person = f" ({evidence.person})" if evidence and evidence.person else ""
+    period = "never in force"
+    if record.in_force_from is not None:
+        period = f"in force {record.in_force_from} - {record.in_force_to or 'now'}"
+        if record.in_force_from > analysis.today:
+            period = f"upcoming, in force from {record.in_force_from}"
+    return (f"version {record.version}  approved {record.field('approved') or '-'} by {record.field('approver') or '-'}"
+            f"{person}  {period}\n  change: {record.field('change') or 'first version'}\n  authors: "
+            f"{', '.join(record.authors) or '-'}")
+
+
+def _commit_line(revision: Revision, text: str) -> str:
+    when = revision.day.isoformat() if revision.day else "-"
+    return f"  {revision.label:<12} {when}  {text}"
+
+
+def _reviews(args: argparse.Namespace, settings: Settings) -> int:
+    analysis = _analyse(settings)
+    rows = review_list(analysis, args.due_within)
+    if args.format == "json":
+        print(json.dumps({"documents": rows}, indent=2, ensure_ascii=False))
+    elif args.format == "github":
+        for row in rows:
+            print(format_github_notice(row["path"], f"{row['id']} {row['title']}: {row['state']} ({row['why']})"))
+    else:
+        for row in rows:
+            print(f"{row['path']}: {row['id']} {row['state']}: {row['why']} (owner: {row['owner']})")
+        print(f"{len(rows)} document(s) to review", file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -167,6 +236,19 @@ def _codeowners(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         print(f"roles without a team in `teams`: {', '.join(missing)}", file=sys.stderr)
     return EXIT_CLEAN
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from None
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days")
+    return int(text)
 
 
 if __name__ == "__main__":

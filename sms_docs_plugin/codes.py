@@ -10,11 +10,12 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+    ERROR = "error"  # fails every build and check
+    WARNING = "warning"  # fails under --strict
+    NOTICE = "notice"  # the library's state as time passes: shown, never fails anything
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTICE
 
 CODES: dict[str, tuple[Severity, str]] = {
     "SMS101": (E, "no front matter, unreadable file or YAML that does not parse"),
@@ -31,13 +32,18 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SMS207": (W, "policy not reachable from the root service management policy"),
     "SMS208": (W, "gap: policy without processes or process without procedures"),
     "SMS301": (E, "content changed without a version bump"),
-    "SMS302": (E, "version not above every earlier version"),
+    "SMS302": (E, "version not above every earlier version (a past slip a later version superseded: notice)"),
     "SMS303": (E, "new version lacks change, approver or approved"),
     "SMS304": (E, "approval date before the previous version's or in the future"),
-    "SMS305": (W, "review overdue"),
-    "SMS306": (W, "suspect: a parent changed after this document was approved"),
+    "SMS305": (N, "review overdue"),
+    "SMS306": (N, "suspect: a parent got a new major version after this document was approved"),
     "SMS307": (E, "retired document brought back without a new version"),
-    "SMS401": (W, "name of an individual where a role belongs"),
+    "SMS308": (E, "withdrawn without retirement: an approved document deleted or given a new id"),
+    "SMS309": (E, "id reused: the id belonged to another document in the history"),
+    "SMS310": (E, "approver not authorised to approve this type of document"),
+    "SMS311": (W, "self-approval: the approver is the owner"),
+    "SMS312": (E, "no approval evidence on the commit that brought the version in"),
+    "SMS401": (W, "name of an individual where a role belongs (body, owner or approver)"),
     "SMS402": (W, "near-duplicate documents"),
     "SMS403": (E, "required template section missing"),
     "SMS404": (E, "link to a retired, draft or unknown document"),

@@ -11,7 +11,7 @@ from .codes import CODES
 from .model import DocType
 from .settings import Settings
 
-SEVERITY_VALUES = ("error", "warning", "off")
+SEVERITY_VALUES = ("error", "warning", "notice", "off")
 
 
 class SmsDocsConfig(Config):
@@ -43,6 +43,10 @@ class SmsDocsConfig(Config):
     """Severity per rule code: error, warning or off."""
     duplicate_threshold = c.Type(float, default=0.8)
     """Share of overlapping word shingles above which two bodies are near-duplicates (SMS402)."""
+    approvers = c.Type(dict, default={})
+    """Document type -> the roles that may approve it (SMS310)."""
+    approval_evidence = c.Choice(("none", "trailer", "signed"), default="none")
+    """What proves who approved a version: nothing, an Approved-by trailer, a signed commit (SMS312)."""
 
     def validate(self):  # type: ignore[override]
         failed, warnings = super().validate()
@@ -86,6 +90,8 @@ class SmsDocsConfig(Config):
             teams={str(k): str(v) for k, v in self.teams.items()},
             severity={str(k): _level(v) for k, v in self.severity.items()},
             duplicate_threshold=self.duplicate_threshold,
+            approvers={str(k): tuple(str(r) for r in (v if isinstance(v, list) else [v])) for k, v in self.approvers.items()},
+            approval_evidence=self.approval_evidence,
         )
 
 

@@ -86,13 +86,14 @@ class Finding:
     line: int
     message: str
     doc_id: str | None = None
+    new: bool | None = None  # with `--base`: whether the change being checked introduced it
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line, self.code, self.message)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "code": self.code,
             "severity": str(self.severity),
             "path": self.path,
@@ -100,11 +101,17 @@ class Finding:
             "message": self.message,
             "id": self.doc_id,
         }
+        if self.new is not None:
+            data["new"] = self.new
+        return data
 
 
-def make_finding(code: str, path: str, line: int, message: str, doc_id: str | None = None) -> Finding:
-    """A finding at the code's default severity; configured overrides apply later."""
-    return Finding(code, CODES[code][0], path, line, message, doc_id)
+def make_finding(
+    code: str, path: str, line: int, message: str, doc_id: str | None = None, severity: Severity | None = None
+) -> Finding:
+    """A finding at the code's default severity (or the one a rule gives a variant of it,
+    such as a past SMS302 slip); configured overrides apply later."""
+    return Finding(code, severity or CODES[code][0], path, line, message, doc_id)
 
 
 @dataclass

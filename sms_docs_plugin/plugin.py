@@ -74,6 +74,9 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         for finding in analysis.findings:
             if finding.severity is Severity.WARNING:
                 log.warning(format_text(finding))
+            elif finding.severity is Severity.NOTICE:
+                # The library's state as time passes: shown on the site, never a reason to stop publishing.
+                log.info(format_text(finding))
         errors = [f for f in analysis.findings if f.severity is Severity.ERROR]
         if errors:
             listing = "\n".join(format_text(f) for f in errors)

@@ -12,12 +12,20 @@ def format_text(finding: Finding) -> str:
 
 
 def format_github(finding: Finding) -> str:
-    level = "error" if finding.severity == "error" else "warning"
-    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    path = (
-        finding.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace(":", "%3A")
-    )
-    return f"::{level} file={path},line={finding.line},title={finding.code}::{finding.code}: {message}"
+    level = {"error": "error", "warning": "warning"}.get(str(finding.severity), "notice")
+    return f"::{level} file={_property(finding.path)},line={finding.line},title={finding.code}::{finding.code}: {_data(finding.message)}"
+
+
+def format_github_notice(path: str, message: str) -> str:
+    return f"::notice file={_property(path)}::{_data(message)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(",", "%2C").replace(":", "%3A")
 
 
 def format_json(findings: list[Finding], documents: int) -> str:

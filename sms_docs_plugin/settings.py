@@ -31,6 +31,8 @@ class Settings:
     teams: dict[str, str] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     duplicate_threshold: float = 0.8
+    approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # type -> roles that may approve it
+    approval_evidence: str = "none"  # none | trailer | signed
 
     def folder(self, doc_type: DocType) -> Path:
         return self.root / self.library[doc_type]

@@ -117,7 +117,7 @@ class GitCounter:
         return f"{self.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
 
     def calls(self) -> list[list[str]]:
-        """The subcommand and arguments of each call, global options (-C DIR, -c K=V) removed."""
+        """The subcommand and arguments of each call, global options (-C DIR, -c K=V, --flag) removed."""
         result = []
         for line in self.log.read_text().split("\n"):  # not splitlines: formats hold \x1e, \x1f
             if not line:
@@ -125,7 +125,7 @@ class GitCounter:
             words = line.split()
             while words and words[0] in ("-C", "-c"):
                 words = words[2:]
-            while words and words[0].startswith("--") and "=" in words[0]:
+            while words and words[0].startswith("--"):
                 words = words[1:]
             result.append(words)
         return result

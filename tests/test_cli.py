@@ -292,13 +292,13 @@ def test_a_moved_file_is_reported_under_its_new_path(clean_library):
     assert f"{new}:" in result.stdout and f"{old}:" not in result.stdout
 
 
-@pytest.mark.parametrize("kept", ["documents-v1.pickle", "history-v2.marshal", "blobs-v3.marshal"])
+@pytest.mark.parametrize("kept", ["documents-v1.pickle", "history-v3.marshal", "blobs-v4.marshal"])
 def test_a_damaged_file_kept_between_runs_is_ignored(clean_library, kept):
     first = clean_library.check("--format", "json")
     folder = clean_library.root / ".git" / "sms-docs"
     (folder / kept).write_bytes(b"\x80\x05not what was written")
     if kept.startswith("blobs"):
-        (folder / "history-v2.marshal").unlink()  # else the stored history of HEAD is used, not the blobs
+        (folder / "history-v3.marshal").unlink()  # else the stored history of HEAD is used, not the blobs
 
     again = clean_library.check("--format", "json")
 

@@ -40,7 +40,13 @@ def library(tmp_path) -> LibraryRepo:
 def versions_of(repo: LibraryRepo, path: str = PROCEDURE):
     lineage = history_of(repo).for_path(path)
     assert lineage is not None, f"no history for {path}"
-    return lineage.versions()
+    return lineage.records
+
+
+def lineage_versions(repo: LibraryRepo, path: str = PROCEDURE):
+    lineage = history_of(repo).for_path(path)
+    assert lineage is not None, f"no history for {path}"
+    return lineage.versions
 
 
 def at(day: str) -> datetime:
@@ -93,8 +99,8 @@ def test_commits_between_versions_fold_into_the_next_version(library):
     assert records[1].authors == ["Bob Writer", "Carol Editor"]
     assert "Zed Other" not in records[0].authors + records[1].authors
     # The edit of approved 1.0 without a bump is kept in the record, marked irregular.
-    assert [r.commit.sha for r in records[1].irregular] == [unbumped]
-    assert "without a new version" in records[1].irregular[0].irregular
+    assert [r.commit.sha for r, _ in records[1].irregular] == [unbumped]
+    assert "without a new version" in records[1].irregular[0][1]
 
 
 def test_a_draft_edited_then_approved_under_the_same_number_is_one_version(library):
@@ -128,13 +134,14 @@ def test_rename_with_git_mv_then_bump_keeps_the_whole_history(library):
 
     assert history.for_path(PROCEDURE) is None  # no ghost left at the old path
     assert lineage is not None
-    records = lineage.versions()
+    records = lineage.records
     assert [r.version for r in records] == ["1.0", "1.1"]
     assert [r.path for r in lineage.revisions] == [PROCEDURE, "procedures/pro-inc-log.md", "procedures/pro-inc-log.md"]
     assert records[0].authors == ["Ada First"]
-    # The pure rename changed nothing: it is not a new revision of the content.
+    # The pure rename changed nothing: it is a move, recorded as such, and never a review.
     assert [r.commit.sha for r in records[1].revisions] == [bumped]
-    assert [r.commit.sha for r in records[0].reviews] == [renamed]
+    assert [(m.revision.commit.sha, m.from_path) for m in records[0].moves] == [(renamed, PROCEDURE)]
+    assert records[0].reviews == []
 
 
 def test_move_to_a_sub_folder_with_a_bump_in_the_same_commit_keeps_the_whole_history(library):
@@ -149,7 +156,7 @@ def test_move_to_a_sub_folder_with_a_bump_in_the_same_commit_keeps_the_whole_his
     lineage = history_of(library).for_path("procedures/incident/logging.md")
 
     assert lineage is not None
-    records = lineage.versions()
+    records = lineage.records
     assert [r.version for r in records] == ["1.0", "1.1", "2.0"]
     assert [r.authors for r in records] == [["Ada First"], ["Bob Writer"], ["Carol Editor"]]
     assert records[0].head.path == PROCEDURE
@@ -174,9 +181,9 @@ def test_delete_and_re_add_under_the_same_id_in_one_commit_is_followed(library):
     lineage = history.for_path("procedures/interruptions.md")
 
     assert lineage is not None and not lineage.deleted
-    assert lineage not in history.removed  # one document, not a deleted one plus a new one
-    assert [r.version for r in lineage.versions()] == ["1.0", "2.0"]
-    assert [r.authors for r in lineage.versions()] == [["Ada First"], ["Bob Writer"]]
+    assert lineage not in history.ended  # one document, not a deleted one plus a new one
+    assert [r.version for r in lineage.records] == ["1.0", "2.0"]
+    assert [r.authors for r in lineage.records] == [["Ada First"], ["Bob Writer"]]
     assert history.for_path(PROCEDURE) is None
 
 
@@ -200,7 +207,7 @@ def test_a_review_date_moved_together_with_a_text_edit_is_not_a_review(library):
     records = versions_of(library)
 
     assert records[0].reviews == []
-    assert [r.commit.sha for r in records[0].irregular] == [sneaked]
+    assert [r.commit.sha for r, _ in lineage_versions(library).irregular] == [sneaked]
 
 
 def test_a_deleted_document_has_no_current_history(library):
@@ -210,9 +217,9 @@ def test_a_deleted_document_has_no_current_history(library):
     history = history_of(library)
 
     assert history.for_path(PROCEDURE) is None
-    removed = [lineage for lineage in history.removed if lineage.revisions[-1].fields.get("id") == "PRO-INC-001"]
+    removed = [lineage for lineage in history.ended if lineage.revisions[-1].fields.get("id") == "PRO-INC-001"]
     assert len(removed) == 1 and removed[0].deleted
-    assert [r.version for r in removed[0].versions()] == ["1.0"]
+    assert [r.version for r in removed[0].records] == ["1.0"]
 
 
 def test_old_front_matter_values_read_as_yaml_reads_them(library):
@@ -262,7 +269,7 @@ def test_the_whole_library_is_read_with_one_git_log_and_one_batch_of_blobs(tmp_p
     # Nothing runs per file or per commit: 30 documents cost the same git calls as 4.
     assert sorted(counter.calls()) == sorted(small), (small, counter.calls())
     assert len(history.documents) == 30
-    versions = {path: [r.version for r in lineage.versions()] for path, lineage in history.documents.items()}
+    versions = {path: [r.version for r in lineage.records] for path, lineage in history.documents.items()}
     assert versions["procedures/pro-inc-001.md"] == ["1.0", "1.1", "1.2"]
     assert versions["procedures/moved/pro-inc-027.md"] == ["1.0", "1.1", "1.2"]
     assert versions["processes/prc-inc.md"] == ["1.0"]
@@ -276,7 +283,7 @@ def test_the_texts_of_past_versions_are_read_in_one_batch(tmp_path, monkeypatch,
     history = history_of(library)
     counter = GitCounter.install(tmp_path)
     monkeypatch.setenv("PATH", counter.path)
-    heads = [record.head for record in history.for_path(PROCEDURE).versions()]
+    heads = [record.head for record in history.for_path(PROCEDURE).records]
 
     history.prefetch(heads)
     texts = [history.text_of(head) for head in heads]
@@ -297,7 +304,7 @@ def test_unchanged_history_is_not_read_again_and_a_new_commit_is(tmp_path, monke
 
     revise(library, "PRO-INC-001", version="1.1", change="Later.", approved="2025-02-01")
     commit_as(library, "Version 1.1", "Bob Writer", "2025-02-01")
-    assert [r.version for r in history_of(library).for_path(PROCEDURE).versions()] == ["1.0", "1.1"]
+    assert [r.version for r in history_of(library).for_path(PROCEDURE).records] == ["1.0", "1.1"]
     assert counter.count("log") == 1, counter.calls()
 
 
@@ -314,7 +321,7 @@ def _snapshot(history: LibraryHistory) -> list:
         (path, lineage.path, lineage.deleted, [(r.commit.sha, r.path, r.blob, r.fields, r.content_key) for r in lineage.revisions])
         for path, lineage in sorted(history.documents.items())
     ]
-    removed = [(lineage.path, [r.blob for r in lineage.revisions]) for lineage in history.removed]
+    removed = [(lineage.path, [r.blob for r in lineage.revisions]) for lineage in history.ended]
     return [commits, lineages, removed]
 
 
@@ -335,10 +342,10 @@ def test_new_commits_on_top_of_the_stored_history_are_read_alone_and_agree_with_
 
     logs = [words for words in counter.calls() if words[0] == "log"]
     assert len(logs) == 1 and any(word.endswith("..HEAD") for word in logs[0]), logs
-    versions = [r.version for r in incremental.for_path("procedures/incidents/pro-inc-001.md").versions()]
+    versions = [r.version for r in incremental.for_path("procedures/incidents/pro-inc-001.md").records]
     assert versions == ["1.0", "1.1"]
-    assert [lineage.path for lineage in incremental.removed] == ["procedures/pro-inc-002.md"]
-    (library.root / ".git" / "sms-docs" / "history-v2.marshal").unlink()
+    assert [lineage.path for lineage in incremental.ended] == ["procedures/pro-inc-002.md"]
+    (library.root / ".git" / "sms-docs" / "history-v3.marshal").unlink()
     assert _snapshot(incremental) == _snapshot(_fresh_history(library))
 
 
@@ -367,7 +374,7 @@ def test_a_rewritten_history_is_read_again_in_full(tmp_path, monkeypatch, librar
 
     logs = [words for words in counter.calls() if words[0] == "log"]
     assert len(logs) == 1 and not any(".." in word for word in logs[0]), logs
-    assert [r.version for r in history.for_path(PROCEDURE).versions()] == ["1.0", "2.0"]
+    assert [r.version for r in history.for_path(PROCEDURE).records] == ["1.0", "2.0"]
 
 
 def test_deepening_a_shallow_clone_shows_the_history_it_fetched(library, tmp_path):
@@ -376,11 +383,11 @@ def test_deepening_a_shallow_clone_shows_the_history_it_fetched(library, tmp_pat
         commit_as(library, f"Version 1.{number}", "Bob Writer", day)
     clone = LibraryRepo(tmp_path / "shallow")
     library.git("clone", "-q", "--depth", "1", f"file://{library.root}", str(clone.root))
-    assert [r.version for r in _fresh_history(clone).for_path(PROCEDURE).versions()] == ["1.2"]
+    assert [r.version for r in _fresh_history(clone).for_path(PROCEDURE).records] == ["1.2"]
 
     clone.git("fetch", "-q", "--deepen", "1")  # HEAD is the same commit; its history is not
 
-    assert [r.version for r in _fresh_history(clone).for_path(PROCEDURE).versions()] == ["1.1", "1.2"]
+    assert [r.version for r in _fresh_history(clone).for_path(PROCEDURE).records] == ["1.1", "1.2"]
 
 
 # --------------------------------------------------------------------------- what history is missing
@@ -406,7 +413,7 @@ def test_a_shallow_clone_reads_what_it_has_and_says_how_to_fetch_the_rest(librar
     history = history_of(LibraryRepo(clone))
 
     assert history.available and history.state.shallow
-    assert [r.version for r in history.for_path(PROCEDURE).versions()] == ["1.1"]
+    assert [r.version for r in history.for_path(PROCEDURE).records] == ["1.1"]
     notice = " ".join(history.notices)
     assert "shallow clone" in notice and "git fetch --unshallow" in notice
 
@@ -419,7 +426,7 @@ def test_a_detached_head_reads_the_history_of_the_checked_out_commit(library):
     history = history_of(library)
 
     assert history.state.detached
-    assert [r.version for r in history.for_path(PROCEDURE).versions()] == ["1.0"]
+    assert [r.version for r in history.for_path(PROCEDURE).records] == ["1.0"]
     assert any("detached" in notice for notice in history.notices)
 
 

@@ -115,9 +115,10 @@ def rows(page: Node) -> list[list[str]]:
 
 def test_the_build_reads_git_history_in_one_pass(site):
     assert site.counter.count("log") == 1, site.counter.calls()
-    # Blobs come in batches: one for the pass, at most one more for the texts of the nine past
-    # versions and their diffs; never one git call per version or per file.
-    assert 1 <= site.counter.calls().count(["cat-file", "--batch"]) <= 2, site.counter.calls()
+    # Blobs come in batches: one for the pass, one for the texts of the versions in force that
+    # are not the working tree (PRO-INC-003's next version is not yet in force), and one for the
+    # texts of the nine past versions and their diffs; never one git call per version or per file.
+    assert 1 <= site.counter.calls().count(["cat-file", "--batch"]) <= 3, site.counter.calls()
     assert len(list(site.repo.site.glob("procedures/*.v*"))) == 9
 
 
@@ -136,10 +137,11 @@ def test_the_document_page_ends_with_its_history_sheet(site):
 
 def test_the_history_sheet_has_one_row_per_version_newest_first(site):
     assert rows(site.read("PRO-INC-001")) == [
-        ["2.0 (current, changes)", "2026-03-01", "Classify by impact and urgency. · reviewed, no change: 2026-03-15",
-         "Service Manager", "Carol Editor"],
-        ["1.1", "2026-02-01", "Adds the assignment rule.", "Head of Service Desk", "Bob Writer"],
-        ["1.0", "2026-01-05", "First version", "Head of Service", "Ada First"],
+        ["2.0 (in force, changes)", "2026-03-01", "2026-03-01 – today",
+         "Classify by impact and urgency. · reviewed, no change: 2026-03-15", "Service Manager", "Carol Editor"],
+        ["1.1", "2026-02-01", "2026-02-01 – 2026-03-01", "Adds the assignment rule.", "Head of Service Desk",
+         "Bob Writer"],
+        ["1.0", "2026-01-05", "2026-01-05 – 2026-02-01", "First version", "Head of Service", "Ada First"],
     ]
 
 
@@ -165,8 +167,10 @@ def test_an_uncommitted_version_is_said_to_be_uncommitted_on_its_own_sheet_only(
     changed = site.read("PRO-INC-005").find("section", class_="sms-history-sheet")
     untouched = site.read("PRO-INC-001").find("section", class_="sms-history-sheet")
 
-    assert "The current version includes changes not yet committed." in changed.text
-    assert rows(site.read("PRO-INC-005"))[0][:3] == ["1.1 (current, changes)", "2026-05-20", "Reopening needs a reason."]
+    assert "The version shown includes changes not yet committed." in changed.text
+    assert rows(site.read("PRO-INC-005"))[0][:4] == [
+        "1.1 (in force, changes)", "2026-05-20", "2026-05-20 – today", "Reopening needs a reason."
+    ]
     assert "not yet committed" not in untouched.text
     assert "(with uncommitted changes)" in site.read("PRO-INC-001").find(class_="sms-build-info").text
 
@@ -179,7 +183,7 @@ def test_the_version_history_page_lists_every_version_and_every_commit(site):
     versions = page.find_all("section", class_="sms-version")
 
     assert [v.find("h2").text for v in versions] == [
-        "Version 2.0 (current)", "Version 1.1 (superseded)", "Version 1.0 (superseded)"
+        "Version 2.0 (in force)", "Version 1.1 (superseded)", "Version 1.0 (superseded)"
     ]
     commits = [[cell.text for cell in row.find_all("td")] for v in versions for row in v.find("tbody").find_all("tr")]
     assert commits == [
@@ -211,7 +215,8 @@ def test_a_past_version_is_its_own_page_watermarked_superseded_naming_the_curren
 
     assert page.find(class_="sms-watermark").text == "SUPERSEDED"
     banner = page.find(class_="sms-banner--superseded")
-    assert "Superseded." in banner.text and "The current version is 2.0" in banner.text
+    assert "Superseded." in banner.text and "The version in force is 2.0" in banner.text
+    assert "in force from 2026-02-01 to 2026-03-01" in banner.text
     current = dict(banner.links())["2.0"]
     assert resolve_href(path, current, site.repo.site) == site.page("PRO-INC-001").resolve()
     body = page.find("article").text
@@ -278,20 +283,24 @@ def test_hostile_text_reads_as_written_once_unescaped(site):
     assert f"Retitle {SCRIPT}" in commit_row.text
     assert old_title == f"PRO-INC-004 Hostile {SCRIPT} title — version 1.0 (superseded)"
     # the old version's `change` was a double-quoted YAML string with \" escapes: shown as the author wrote it
-    assert rows(site.read("PRO-INC-004"))[1][2] == f"Was {IMG} and {SCRIPT}"
+    assert rows(site.read("PRO-INC-004"))[1][3] == f"Was {IMG} and {SCRIPT}"
 
 
 # --------------------------------------------------------------------------- effective date ahead
 
 
-def test_a_version_not_yet_in_force_links_to_the_version_in_force(site):
+def test_a_version_not_yet_in_force_leaves_the_version_in_force_on_the_page_and_links_to_its_own(site):
     path = site.page("PRO-INC-003")
-    banner = read_page(path).find(class_="sms-banner--pending")
+    page = read_page(path)
+    banner = page.find(class_="sms-banner--pending")
 
-    assert "Not yet in force." in banner.text and "takes effect on 2026-07-01" in banner.text
+    assert page.find("td", class_="sms-meta-version").text == "1.0"  # the version in force
+    assert "Version 1.1 was approved and takes effect on 2026-07-01" in banner.text
     (text, href), = banner.links()
-    assert text == "Version 1.0 is in force until then"
-    assert resolve_href(path, href, site.repo.site) == site.page("PRO-INC-003", ".v1.0").resolve()
+    assert text == "Read version 1.1"
+    upcoming = resolve_href(path, href, site.repo.site)
+    assert upcoming == site.page("PRO-INC-003", ".v1.1").resolve()
+    assert "Approved, in force from 2026-07-01." in read_page(upcoming).find(class_="sms-banner--pending").text
 
 
 def test_a_version_already_in_force_has_no_pending_banner(site):
@@ -346,7 +355,7 @@ def test_a_shallow_clone_builds_with_a_warning_that_says_how_to_fetch_history(or
     assert any("shallow" in line and "git fetch --unshallow" in line for line in warnings), result.output
     sheet = sheet_of(clone)
     assert "shallow clone" in sheet.text and "git fetch --unshallow" in sheet.text
-    assert [r[0] for r in rows(read_page(clone.page("procedures/pro-inc-001.md")))] == ["1.1 (current)"]
+    assert [r[0] for r in rows(read_page(clone.page("procedures/pro-inc-001.md")))] == ["1.1 (in force)"]
 
     strict = clone.build("--strict")
     assert strict.returncode != 0
@@ -363,7 +372,7 @@ def test_a_detached_head_builds_the_checked_out_commit(origin, tmp_path):
     assert_built(result)
     page = read_page(clone.page("procedures/pro-inc-001.md"))
     assert page.find("td", class_="sms-meta-version").text == "1.0"
-    assert [r[0] for r in rows(page)] == ["1.0 (current)"]
+    assert [r[0] for r in rows(page)] == ["1.0 (in force)"]
     assert "HEAD is detached" in sheet_of(clone).text
     assert "detached HEAD" in page.find(class_="sms-build-info").text
 

@@ -150,7 +150,7 @@ def test_a_version_that_went_backwards_is_an_sms302_error(library, findings_of):
                    "version 1.5 is not above the earlier version 2.0", "set `version` above 2.0")
 
 
-def test_a_past_dip_that_a_later_version_superseded_is_an_sms302_warning(library, findings_of, run_cli):
+def test_a_past_dip_that_a_later_version_superseded_is_an_sms302_notice(library, findings_of, run_cli):
     bump(library, "PRO-INC-001", "2.0", "2026-02-01", "Bob Writer")
     bump(library, "PRO-INC-001", "1.5", "2026-03-01", "Carol Editor")
     dip = library.git("rev-parse", "--short=10", "HEAD").strip()
@@ -158,7 +158,7 @@ def test_a_past_dip_that_a_later_version_superseded_is_an_sms302_warning(library
 
     finding = only(findings_of(library), "SMS302")
 
-    assert_finding(finding, "SMS302", "warning", PROCEDURE, spec.line_of("version"),
+    assert_finding(finding, "SMS302", "notice", PROCEDURE, spec.line_of("version"),
                    f"commit {dip} (2026-03-01)", "not above the earlier version 2.0", "superseded")
     assert run_cli(library, "check").exit_code == 0
     assert run_cli(library, "check", "--strict").exit_code == 1
@@ -175,7 +175,7 @@ def test_a_committed_edit_without_a_bump_is_an_sms302_error_until_a_new_version_
 
     bump(library, "PRO-INC-001", "1.1", "2026-02-10", "Carol Editor", change="Records the quick fix.")
     past = only(findings_of(library), "SMS302")
-    assert_finding(past, "SMS302", "warning", PROCEDURE, spec.line_of("version"),
+    assert_finding(past, "SMS302", "notice", PROCEDURE, spec.line_of("version"),
                    f"commit {slip}", "without a new version", "superseded")
 
 
@@ -266,13 +266,13 @@ def test_approved_on_the_same_day_as_the_previous_version_and_today_is_clean(lib
 # --------------------------------------------------------------------------- SMS305
 
 
-def test_an_overdue_review_is_an_sms305_warning(library, findings_of, run_cli):
+def test_an_overdue_review_is_an_sms305_notice(library, findings_of, run_cli):
     spec = revise(library, "PRO-INC-001", review="2026-05-31")
     commit_as(library, "Set the review date", "Rita Reviewer", "2026-01-06")
 
     finding = only(findings_of(library), "SMS305")
 
-    assert_finding(finding, "SMS305", "warning", PROCEDURE, spec.line_of("review"),
+    assert_finding(finding, "SMS305", "notice", PROCEDURE, spec.line_of("review"),
                    "review overdue since 2026-05-31", "move `review`")
     assert run_cli(library, "check").exit_code == 0
     assert run_cli(library, "check", "--strict").exit_code == 1
@@ -285,7 +285,7 @@ def test_a_review_due_from_the_default_interval_points_at_approved(tmp_path, fin
 
     finding = only(findings_of(repo), "SMS305")
 
-    assert_finding(finding, "SMS305", "warning", PROCEDURE, specs[3].line_of("approved"), "since 2026-05-31")
+    assert_finding(finding, "SMS305", "notice", PROCEDURE, specs[3].line_of("approved"), "since 2026-05-31")
 
 
 def test_a_review_due_today_or_later_is_clean(library, findings_of):
@@ -309,9 +309,9 @@ def test_a_major_policy_version_makes_its_processes_and_their_procedures_suspect
     found = suspects(findings_of(library))
 
     assert sorted(found) == sorted([PROCESS, PROCEDURE]), describe(list(found.values()))
-    assert_finding(found[PROCESS], "SMS306", "warning", PROCESS, library.spec("PRC-INC").line_of("version"),
+    assert_finding(found[PROCESS], "SMS306", "notice", PROCESS, library.spec("PRC-INC").line_of("version"),
                    "POL-INC got version 2.0", "issue a new version", "move `review`")
-    assert_finding(found[PROCEDURE], "SMS306", "warning", PROCEDURE, library.spec("PRO-INC-001").line_of("version"),
+    assert_finding(found[PROCEDURE], "SMS306", "notice", PROCEDURE, library.spec("PRO-INC-001").line_of("version"),
                    "POL-INC got version 2.0")
 
 

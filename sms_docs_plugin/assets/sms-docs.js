@@ -162,3 +162,37 @@
   function setup() { watch(); highlight(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
 })();
+
+// Version history: which version was in force on a date. Periods come from the page itself
+// (data-from, data-to: ISO dates, which compare as text), so it works offline.
+(function () {
+  function answer(form) {
+    var day = form.querySelector("input[type=date]").value;
+    var output = form.querySelector("[data-sms-in-force-answer]");
+    if (!day) { output.textContent = ""; return; }
+    var found = null;
+    document.querySelectorAll("section[data-version]").forEach(function (section) {
+      var from = section.getAttribute("data-from"), to = section.getAttribute("data-to");
+      if (from && from <= day && (!to || day < to)) found = section;
+    });
+    output.textContent = "";
+    if (!found) {
+      output.textContent = "On " + day + " no version of this document was in force.";
+      return;
+    }
+    var link = document.createElement("a");
+    link.href = "#" + found.id;
+    link.textContent = "version " + found.getAttribute("data-version");
+    var to = found.getAttribute("data-to");
+    output.append("On " + day + " ", link, " was in force (from " + found.getAttribute("data-from") +
+      (to ? " to " + to : "") + ").");
+  }
+  function setup() {
+    document.querySelectorAll("form[data-sms-in-force]").forEach(function (form) {
+      form.addEventListener("input", function () { answer(form); });
+      form.addEventListener("change", function () { answer(form); });
+      answer(form);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
+})();

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 from ..codes import Severity
 from ..model import Finding
-from . import content, hierarchy, versioning
+from . import content, control, hierarchy, versioning
 from .context import RuleContext
 
 RuleFamily = Callable[[RuleContext], Iterable[Finding]]
 
 # Front-matter findings (SMS1xx) come from loading; these families run on the loaded library.
-FAMILIES: tuple[RuleFamily, ...] = (hierarchy.check, versioning.check, content.check)
+FAMILIES: tuple[RuleFamily, ...] = (hierarchy.check, versioning.check, control.check, content.check)
 
 
 def run_rules(ctx: RuleContext) -> list[Finding]:
@@ -37,4 +37,7 @@ def apply_severities(findings: Iterable[Finding], overrides: dict[str, str]) -> 
 
 
 def failing(findings: Iterable[Finding], strict: bool) -> list[Finding]:
-    return [f for f in findings if f.severity is Severity.ERROR or strict]
+    """What fails a build or a check: errors, and warnings under --strict; never notices.
+    With `--base`, only what the change introduced."""
+    levels = (Severity.ERROR, Severity.WARNING) if strict else (Severity.ERROR,)
+    return [f for f in findings if f.severity in levels and f.new is not False]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -10,7 +10,9 @@ from ..library import Library
 from ..settings import Settings
 
 if TYPE_CHECKING:
-    from ..history import LibraryHistory
+    from ..history import DocHistory, LibraryHistory
+    from ..history.approval import Approvals
+    from .versioning import Suspicion
 
 
 @dataclass
@@ -20,6 +22,13 @@ class RuleContext:
     history: LibraryHistory | None = None
     base_ref: str | None = None
     pull_request_commits: set[str] | None = None  # commits in base..HEAD when checking a pull request
+    timelines: dict[str, DocHistory] = field(default_factory=dict)  # doc key -> history with the working tree
+    approvals: Approvals | None = None
+    suspicions: dict[str, Suspicion] = field(default_factory=dict)  # doc key -> why it awaits review
+
+    @property
+    def has_history(self) -> bool:
+        return self.history is not None and self.history.available
 
     @property
     def settings(self) -> Settings:

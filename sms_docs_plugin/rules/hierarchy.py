@@ -12,7 +12,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
     yield from _duplicates(library.documents)
     for doc in library.documents:
-        if not doc.key or library.get(doc.id or "") is not doc:
+        # Retired documents are archived: the hierarchy no longer applies to them.
+        if not doc.key or library.get(doc.id or "") is not doc or doc.status is Status.RETIRED:
             continue
         yield from _parents(ctx, doc)
     yield from _cycles(ctx)
@@ -93,7 +94,7 @@ def _cycles(ctx: RuleContext) -> Iterator[Finding]:
     state: dict[int, int] = {}  # id(doc) -> 1 on the stack, 2 done
     reported: set[frozenset[int]] = set()
     for start in library.documents:
-        if id(start) in state or not start.key:
+        if id(start) in state or not start.key or start.status is Status.RETIRED:
             continue
         stack: list[tuple[Document, Iterator[Document]]] = [(start, iter(_parent_docs(ctx, start)))]
         path: list[Document] = [start]
@@ -120,7 +121,8 @@ def _cycles(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _parent_docs(ctx: RuleContext, doc: Document) -> list[Document]:
-    return [p for p in (ctx.library.get(pid) for pid in doc.parents) if p is not None]
+    found = (ctx.library.get(pid) for pid in doc.parents)
+    return [p for p in found if p is not None and p.status is not Status.RETIRED]
 
 
 def _cycle_finding(cycle: list[Document]) -> Finding:

@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import markdown
@@ -22,11 +23,12 @@ import markdown
 from ..frontmatter import split, without_title
 from ..history import LibraryHistory, Revision
 from ..model import Document
+from ..standing import Standing
 from .diff import body_diff_html, field_changes
 from .page_toc import own_toc
 from .render import render
 from .safety import may_carry_markup, neutralise
-from .versions import VersionEntry
+from .versions import VersionEntry, previous_comparable
 
 CONTENT_START = "<!--sms-content-->"
 CONTENT_END = "<!--/sms-content-->"
@@ -99,8 +101,10 @@ class HistoryPageWriter:
         url_of_path: Callable[[str], str | None],
         *,
         allow_html: bool = False,
+        today: date,
     ) -> None:
         self.history = history
+        self.today = today
         self.allow_html = allow_html
         self.site_dir = site_dir
         self.site_name = site_name
@@ -140,30 +144,37 @@ class HistoryPageWriter:
             entries=job.entries_with_urls(job.history_url),
             doc_url=job.relative(job.doc_url, job.history_url),
             notices=self.history.notices,
+            today=self.today,
         )
         label = f"{job.doc.id} version history"
         self._write(job.history_url, shell.page(f"{job.doc.display_title} — version history", self.site_name, history_content, label))
         written += 1
-        current = job.entries[-1]
-        if current.changes_url_path and len(job.entries) > 1:
-            content = self._changes_content(job, current, job.entries[-2])
-            label = f"{job.doc.id} changes in version {current.number}"
-            self._write(current.changes_url_path, shell.page(label, self.site_name, content, label))
+        shown = job.shown_entry
+        previous = previous_comparable(job.entries, shown) if shown is not None else None
+        if shown is not None and previous is not None and shown.changes_url_path:
+            content = self._changes_content(job, shown, previous)
+            label = f"{job.doc.id} changes in version {shown.number}"
+            self._write(shown.changes_url_path, shell.page(label, self.site_name, content, label))
             written += 1
-        for index, entry in enumerate(job.entries):
+        for entry in job.entries:
             if entry.src_uri is None or entry.url_path is None:
                 continue
-            previous = job.entries[index - 1] if index else None
-            content = self._version_content(job, entry, previous)
-            title = f"{job.doc.id} version {entry.number} (superseded)"
-            label = f"{job.doc.id} version {entry.number} (superseded, not in force)"
+            content = self._version_content(job, entry, previous_comparable(job.entries, entry))
+            title = f"{job.doc.id} version {entry.number} ({entry.state})"
+            label = f"{job.doc.id} version {entry.number} ({entry.state}, not the version in force)"
             self._write(entry.url_path, shell.page(title, self.site_name, content, label))
             written += 1
         return written
 
+    def _text(self, job: HistoryJob, entry: VersionEntry) -> str:
+        """A version's text: from git, or the working tree for a version not yet committed."""
+        if entry.head.commit is None:
+            return job.standing.doc.text
+        return self.history.text_of(entry.head)
+
     def _version_content(self, job: HistoryJob, entry: VersionEntry, previous: VersionEntry | None) -> str:
         page_url = entry.url_path or ""
-        text = self.history.text_of(entry.head)
+        text = self._text(job, entry)
         body = without_title(split(text).body)
         body = self._relink(body, entry.head.path or job.doc.path, page_url)
         body_html = self._convert(body)
@@ -171,7 +182,7 @@ class HistoryPageWriter:
             body_html = neutralise(body_html)  # an old version was never checked by today's SMS405
         diff = None
         if previous is not None:
-            old_text = self.history.text_of(previous.head)
+            old_text = self._text(job, previous)
             diff = {"fields": field_changes(old_text, text), "body": body_diff_html(old_text, text)}
         header = render(
             "version_header.html",
@@ -186,8 +197,8 @@ class HistoryPageWriter:
 
     def _changes_content(self, job: HistoryJob, current: VersionEntry, previous: VersionEntry) -> str:
         page_url = current.changes_url_path or ""
-        new_text = job.doc.text if current.head.commit is None else self.history.text_of(current.head)
-        old_text = self.history.text_of(previous.head)
+        new_text = job.standing.shown.text
+        old_text = self._text(job, previous)
         diff = {"fields": field_changes(old_text, new_text), "body": body_diff_html(old_text, new_text)}
         previous_url = job.relative(previous.url_path, page_url) if previous.url_path else None
         return render(
@@ -246,7 +257,8 @@ class HistoryPageWriter:
 class HistoryJob:
     """One document's history pages: where its built page is and where its versions go."""
 
-    doc: Document
+    doc: Document  # as the page shows it
+    standing: Standing
     built_page: Path
     doc_url: str  # site-relative file path of the built document page, e.g. a/b/index.html
     history_url: str
@@ -256,18 +268,24 @@ class HistoryJob:
     def relative(target: str, page: str) -> str:
         return relative_url(target, page)
 
+    @property
+    def shown_entry(self) -> VersionEntry | None:
+        return next((e for e in self.entries if e.shown), None)
+
     def texts_shown(self) -> Iterator[Revision]:
         """The versions whose full text the pages of this job show or compare: each
-        published past version and the one before it, and the last two for the changes page."""
-        entries = self.entries
-        for index, entry in enumerate(entries):
+        published version and the one it is compared with, and those of the changes page."""
+        for entry in self.entries:
             if entry.src_uri is not None and entry.url_path is not None:
                 yield entry.head
-                if index:
-                    yield entries[index - 1].head
-        if entries[-1].changes_url_path and len(entries) > 1:
-            yield entries[-1].head
-            yield entries[-2].head
+                previous = previous_comparable(self.entries, entry)
+                if previous is not None:
+                    yield previous.head
+        shown = self.shown_entry
+        if shown is not None and shown.changes_url_path:
+            previous = previous_comparable(self.entries, shown)
+            if previous is not None:
+                yield previous.head
 
     def entries_with_urls(self, page: str) -> list[VersionEntry]:
         for entry in self.entries:

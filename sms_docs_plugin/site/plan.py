@@ -1,7 +1,9 @@
 """The site plan: which pages a build publishes and what each one shows.
 
 The plugin hands MkDocs events to this object; it knows the analysis (library, findings,
-history) and decides, for each source URI, its source, title, search and decorations.
+history) and how each document stands on the build date, and decides, for each source
+URI, its source, title, search and decorations. A document's page shows the version in
+force; upcoming and past versions have pages of their own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..analysis import Analysis
 from ..frontmatter import without_title
 from ..model import Document
 from ..publication import Placement, placement
+from ..standing import NOT_YET, Standing, Withdrawn
 from .document import Banner, DocumentView, Link
 from .history_pages import CONTENT_END, CONTENT_START, HistoryJob, HistoryPageWriter
 from .links import SiteMap
@@ -28,14 +31,9 @@ from .navigation import library_navigation
 from .records import Records
 from .render import render
 from .safety import neutralise
-from .versions import (
-    VersionEntry,
-    changes_src_uri,
-    document_lineage,
-    history_src_uri,
-    in_force_before,
-    version_entries,
-)
+from .versions import UPCOMING, VersionEntry, changes_src_uri, history_src_uri, previous_comparable, version_entries
+
+WITHDRAWN_FOLDER = "archive/withdrawn"
 
 
 @dataclass
@@ -53,21 +51,28 @@ class GeneratedPage:
 class SitePlan:
     analysis: Analysis
     sitemap: SiteMap = field(default_factory=SiteMap)
-    docs: dict[str, Document] = field(default_factory=dict)  # src_uri -> published document
+    docs: dict[str, Document] = field(default_factory=dict)  # src_uri -> published document, as it stands
     generated: dict[str, GeneratedPage] = field(default_factory=dict)
     entries: dict[str, list[VersionEntry]] = field(default_factory=dict)  # doc key -> versions
     dest_paths: dict[str, str] = field(default_factory=dict)  # source path -> file written in the site
+    withdrawn: dict[str, Withdrawn] = field(default_factory=dict)  # src_uri -> withdrawn document
 
     @property
     def settings(self):  # noqa: ANN201
         return self.analysis.library.settings
 
+    @property
+    def library(self):  # noqa: ANN201 - the library as it stands: what the pages show
+        return self.analysis.standing.library
+
+    def standing(self, doc: Document) -> Standing | None:
+        return self.analysis.standing.of(doc)
+
     # -- files ---------------------------------------------------------------------------
 
     def add_files(self, files: Files, config: MkDocsConfig) -> None:
-        library = self.analysis.library
         root = str(self.settings.root)
-        for doc in library.documents:
+        for doc in self.library.documents:
             where = placement(doc, self.settings)
             if where is Placement.HIDDEN:
                 continue
@@ -78,12 +83,13 @@ class SitePlan:
             self.dest_paths[file.src_uri] = file.dest_uri
             if doc.key:
                 self.sitemap.doc_urls[doc.key] = file.url
-        for asset in library.assets:
+        for asset in self.analysis.library.assets:
             file = File(asset, root, config.site_dir, config.use_directory_urls)
             files.append(file)
             self.dest_paths[asset] = file.dest_uri
         self._plan_history(config)
-        records = Records(self.analysis, self.sitemap, self.entries)
+        self._plan_withdrawn()
+        records = Records(self.analysis, self.sitemap, self.entries, list(self.withdrawn.items()))
         self._plan_records(records)
         for name, content in (
             ("register.csv", records.register_csv()),
@@ -98,18 +104,26 @@ class SitePlan:
             self.sitemap.page_urls[page.src_uri] = file.url
 
     def _plan_history(self, config: MkDocsConfig) -> None:
-        """Where each document's history page and past versions go; they are written later,
+        """Where each document's history page and other versions go; they are written later,
         from the built document page (see history_pages)."""
-        history = self.analysis.history
-        if not history.available:
+        if not self.analysis.history.available:
             return
         for doc in self.docs.values():
-            entries = version_entries(doc, document_lineage(history, doc), self.settings.past_versions)
-            if not doc.key or not entries:
+            standing = self.standing(doc)
+            if standing is None or not doc.key:
+                continue
+            entries = version_entries(
+                standing,
+                publish_past=self.settings.past_versions,
+                include_restricted=self.settings.include_restricted,
+                approvals=self.analysis.approvals,
+            )
+            if not entries:
                 continue
             self.entries[doc.key] = entries
+            shown = next((e for e in entries if e.shown), None)
             pages = [history_src_uri(doc)] + [e.src_uri for e in entries if e.src_uri]
-            if len(entries) > 1:
+            if shown is not None and previous_comparable(entries, shown) is not None:
                 pages.append(changes_src_uri(doc))
             for src_uri in pages:
                 virtual = File(src_uri, None, config.site_dir, config.use_directory_urls)
@@ -117,7 +131,30 @@ class SitePlan:
                 self.dest_paths[src_uri] = virtual.dest_uri
             for entry in entries:
                 entry.url_path = self.dest_paths.get(entry.src_uri or "")
-            entries[-1].changes_url_path = self.dest_paths.get(changes_src_uri(doc))
+            if shown is not None:
+                shown.changes_url_path = self.dest_paths.get(changes_src_uri(doc))
+
+    def _plan_withdrawn(self) -> None:
+        """Documents whose files left the library stay on the archive, each with its last version."""
+        taken: set[str] = set()
+        for gone in self.analysis.standing.withdrawn:
+            if placement(gone.doc, self.settings) is Placement.HIDDEN:
+                continue
+            stem = (gone.doc.id or "document").lower()
+            name, number = stem, 2
+            while name in taken:
+                name, number = f"{stem}-{number}", number + 1
+            taken.add(name)
+            src_uri = f"{WITHDRAWN_FOLDER}/{name}.md"
+            self.withdrawn[src_uri] = gone
+            self.generated[src_uri] = GeneratedPage(src_uri, gone.doc.display_title, self._withdrawn_markdown(gone))
+
+    def _withdrawn_markdown(self, gone: Withdrawn) -> Callable[[str], str]:
+        def make(page_url: str) -> str:
+            header = render("withdrawn_header.html", gone=gone, doc=gone.doc, record=gone.record)
+            return f"{header}\n\n{without_title(gone.doc.body)}"
+
+        return make
 
     def history_jobs(self, site_dir: Path) -> list[HistoryJob]:
         jobs = []
@@ -126,13 +163,15 @@ class SitePlan:
             if not entries:
                 continue
             doc_path = self.dest_paths[uri]
+            standing = self.standing(doc)
+            assert standing is not None
             jobs.append(
-                HistoryJob(doc, site_dir / doc_path, doc_path, self.dest_paths[history_src_uri(doc)], entries)
+                HistoryJob(doc, standing, site_dir / doc_path, doc_path, self.dest_paths[history_src_uri(doc)], entries)
             )
         return jobs
 
     def write_history_pages(self, config: MkDocsConfig) -> int:
-        """Every document's history page and past versions, in the site being built."""
+        """Every document's history page and other versions, in the site being built."""
         writer = HistoryPageWriter(
             self.analysis.history,
             Path(config.site_dir),
@@ -140,6 +179,7 @@ class SitePlan:
             (list(config.markdown_extensions), dict(config.mdx_configs)),
             self.dest_paths.get,
             allow_html=self.settings.allow_html,
+            today=self.analysis.today,
         )
         return writer.write_all(self.history_jobs(Path(config.site_dir)))
 
@@ -186,31 +226,55 @@ class SitePlan:
         return page is not None and page.in_nav
 
     def decorate(self, src_uri: str, content: str, page_url: str) -> str:
+        if src_uri in self.withdrawn and not self.settings.allow_html:
+            return neutralise(content)
         doc = self.docs.get(src_uri)
         if doc is None:
             return content
-        view = DocumentView(doc, self.analysis.library, self.sitemap, page_url, self.analysis.today)
-        view.extra_banners = self._history_banners(doc, page_url)
+        view = DocumentView(doc, self.library, self.sitemap, page_url, self.analysis.today)
+        view.extra_banners = self._standing_banners(doc, page_url)
         view.history_url = self._url(history_src_uri(doc), page_url)
         if not self.settings.allow_html:
             content = neutralise(content)  # SMS405 is the rule; this keeps script out whatever it missed
         page = view.header_html() + content + view.footer_html() + self._history_sheet(doc, page_url)
         return CONTENT_START + page + CONTENT_END
 
-    def _history_banners(self, doc: Document, page_url: str) -> list[Banner]:
+    def _standing_banners(self, doc: Document, page_url: str) -> list[Banner]:
+        """What staff must know before following this version: it awaits review, it is not yet
+        in force, or a new version is coming."""
         banners = []
-        suspect = [f for f in self.analysis.findings if f.code == "SMS306" and f.path == doc.path]
-        for finding in suspect:
-            banners.append(Banner("suspect", "Suspect", finding.message.removeprefix("suspect: ")))
-        effective = doc.effective()
-        if effective and effective > self.analysis.today and doc.key in self.entries:
-            before = in_force_before(self.entries[doc.key], self.analysis.today)
-            link = None
-            if before is not None:
-                url = self._url(before.src_uri, page_url) if before.src_uri else None
-                link = Link(f"Version {before.number} is in force until then", url)
+        standing = self.standing(doc)
+        suspicion = self.analysis.suspicions.get(doc.key or "")
+        if suspicion is not None and standing is not None and standing.shown is standing.doc:
+            on = f" on {suspicion.since.isoformat()}" if suspicion.since else ""
+            above = suspicion.parent.doc_type.value
             banners.append(
-                Banner("pending", "Not yet in force", f"This version takes effect on {effective.isoformat()}.", link)
+                Banner(
+                    "suspect",
+                    "Under review",
+                    f"Its {above} {suspicion.parent.id} changed{on}, and this document is being reviewed against it. "
+                    "This version still applies until a new one is published.",
+                )
+            )
+        if standing is None:
+            return banners
+        if standing.state == NOT_YET and standing.takes_effect:
+            banners.append(
+                Banner("pending", "Not yet in force", f"This version takes effect on {standing.takes_effect.isoformat()}.")
+            )
+        entries = self.entries.get(doc.key or "", [])
+        for entry in entries:
+            if entry.state != UPCOMING or entry.shown or entry.in_force_from is None:
+                continue
+            url = self._url(entry.src_uri, page_url)
+            banners.append(
+                Banner(
+                    "pending",
+                    "New version coming",
+                    f"Version {entry.number} was approved and takes effect on {entry.in_force_from.isoformat()}; "
+                    "until then this version applies.",
+                    Link(f"Read version {entry.number}", url),
+                )
             )
         return banners
 
@@ -223,16 +287,16 @@ class SitePlan:
         entries = self.entries.get(doc.key or "", [])
         for entry in entries:
             entry.url = self._url(entry.src_uri, page_url)
-        if entries:
-            entries[-1].changes_url = self._url(changes_src_uri(doc), page_url)
+            if entry.shown:
+                entry.changes_url = self._url(changes_src_uri(doc), page_url)
         return entries
 
     def _history_sheet(self, doc: Document, page_url: str) -> str:
         history = self.analysis.history
         notice = " ".join(history.notices) if not history.available or history.notices else ""
         entries = self._entries_with_urls(doc, page_url)
-        if entries and entries[-1].head.commit is None:
-            notice = (notice + " The current version includes changes not yet committed.").strip()
+        if any(e.shown and not e.committed for e in entries):
+            notice = (notice + " The version shown includes changes not yet committed.").strip()
         return render(
             "history_sheet.html",
             doc=doc,
@@ -259,4 +323,4 @@ class SitePlan:
                 page = file.page or Page(None, file, config)
                 page.title = self.title(uri)
                 records.append(page)
-        return library_navigation(nav, self.analysis.library, pages, records)
+        return library_navigation(nav, self.library, pages, records)

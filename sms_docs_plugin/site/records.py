@@ -13,7 +13,7 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -24,6 +24,7 @@ from ..library import Library
 from ..model import Classification, DocType, Document, Finding, Status
 from ..publication import Placement, placement
 from ..settings import Settings
+from ..standing import Withdrawn
 from .assessment import assess
 from .links import SiteMap
 from .render import render
@@ -67,9 +68,17 @@ class RegisterRow:
 class Records:
     """Builds every record page from one analysis; each page is Markdown holding escaped HTML."""
 
-    def __init__(self, analysis: Analysis, sitemap: SiteMap, entries: dict[str, list[VersionEntry]]) -> None:
+    def __init__(
+        self,
+        analysis: Analysis,
+        sitemap: SiteMap,
+        entries: dict[str, list[VersionEntry]],
+        withdrawn: list[tuple[str, Withdrawn]] | None = None,
+    ) -> None:
         self.analysis = analysis
-        self.library: Library = analysis.library
+        # Every page shows the library as it stands: each document in its version in force.
+        self.library: Library = analysis.standing.library
+        self.withdrawn = withdrawn or []
         self.settings: Settings = analysis.library.settings
         self.sitemap = sitemap
         self.entries = entries
@@ -237,7 +246,12 @@ class Records:
                 overdue.append(row)
             elif row.next_review <= soon:
                 due.append(row)
-        suspects = [(self.library.get(f.doc_id or ""), f) for f in self.findings("SMS306")]
+        suspects = []
+        for doc in self.published:
+            suspicion = self.analysis.suspicions.get(doc.key or "")
+            if suspicion is not None:
+                on = f" on {suspicion.since.isoformat()}" if suspicion.since else ""
+                suspects.append((doc, f"{suspicion.parent.id} got version {suspicion.version}{on}"))
         # Unpublished drafts are listed too (without a link): owners need to see what waits.
         drafts = [
             d for d in self.library.documents
@@ -281,19 +295,16 @@ class Records:
     # -- changes -------------------------------------------------------------------------------
 
     def change_items(self) -> list[dict[str, object]]:
+        """Every published version, newest first by the day it was approved (or retired): the
+        day it counts from, not the day it was committed."""
         items = []
         for doc in self.published:
             for entry in self.entries.get(doc.key or "", []):
-                commit = entry.head.commit
-                items.append(
-                    {
-                        "doc": doc,
-                        "entry": entry,
-                        "when": commit.committed if commit else None,
-                        "sort": commit.position if commit else 1 << 60,
-                    }
-                )
-        items.sort(key=lambda item: (item["sort"], item["doc"].id), reverse=True)  # type: ignore[index]
+                approved = _day(entry.field("approved")) if not entry.record.retired else None
+                day = approved or (entry.head.commit.committed.date() if entry.head.commit else self.today)
+                when = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+                items.append({"doc": doc, "entry": entry, "when": when, "day": day, "sort": entry.head.position})
+        items.sort(key=lambda item: (item["day"], item["sort"], item["doc"].id), reverse=True)  # type: ignore[index]
         return items
 
     def changes(self, page_url: str, feed_url: str) -> str:
@@ -308,7 +319,7 @@ class Records:
 
     def atom(self, site_url: str, site_name: str) -> str:
         items = self.change_items()[:50]
-        updated = items[0]["when"] if items and items[0]["when"] else datetime.combine(self.today, datetime.min.time())
+        updated = items[0]["when"] if items else datetime.combine(self.today, datetime.min.time(), tzinfo=UTC)
         return render(
             "records/changes.xml",
             items=items,
@@ -331,6 +342,19 @@ class Records:
 
     def archive(self, page_url: str) -> str:
         retired = [d for d in self.published if placement(d, self.settings) is Placement.ARCHIVE]
+        withdrawn = [
+            {
+                "id": gone.doc.id,
+                "title": gone.doc.title,
+                "url": self.sitemap.page_url(src_uri, page_url),
+                "version": gone.record.version,
+                "owner": gone.doc.owner,
+                "how": gone.lineage.end_note,
+                "commit": gone.commit.short if gone.commit else "",
+                "day": gone.commit.day.isoformat() if gone.commit else "",
+            }
+            for src_uri, gone in self.withdrawn
+        ]
         replaced_by = {
             key.casefold(): doc for doc in self.published if doc.is_current for key in doc.supersedes
         }
@@ -341,6 +365,7 @@ class Records:
                     self.link(replaced_by[d.key], page_url) if d.key in replaced_by else None)}
                 for d in retired
             ],
+            withdrawn=withdrawn,
         )
 
     # -- assessment --------------------------------------------------------------------------
@@ -401,3 +426,10 @@ def _tree_svg(lines: list[dict[str, object]]) -> str:
         parts.append(f'<text x="{x + 12}" y="{y - 2}" font-size="12" fill="currentColor"{style}>{html.escape(label)}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

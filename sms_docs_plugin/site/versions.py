@@ -1,26 +1,38 @@
-"""Version history of documents: the history sheet, the history page, superseded versions."""
+"""Version history of documents for the pages: the history sheet, the history page, and
+the pages of past and upcoming versions. What a version is and when it was in force comes
+from the history model; this decides what each page links and shows."""
 
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from ..history import DocHistory, LibraryHistory, Revision, VersionRecord, with_working_tree
+from ..history import Revision, VersionRecord, Versions
+from ..history.approval import Approvals
 from ..model import Document
+from ..standing import Standing, is_restricted
+
+SUPERSEDED, NEVER, UPCOMING, IN_FORCE, RETIREMENT, CURRENT = (
+    "superseded", "never in force", "upcoming", "in force", "retired", "current",
+)
 
 
 @dataclass
 class VersionEntry:
-    """One row of a document history sheet."""
+    """One row of a document history sheet: one approved (or retirement) version."""
 
     record: VersionRecord
     index: int
-    is_current: bool
-    src_uri: str | None  # the page of this version; None for the current one (the document page)
+    state: str  # superseded | never in force | upcoming | in force | retired | current (no date known)
+    shown: bool  # the version the document page shows
+    src_uri: str | None  # the page of this version; None for the shown one, or when not published
+    restricted: bool  # restricted at the time: no page, no text, no change note unless restricted is published
+    person: str | None = None  # the person of record, from approval evidence
+    irregular: dict[int, str] = field(default_factory=dict)  # id(revision) -> why it broke the rules
     url: str | None = None  # relative to the page being rendered; set by that page
     url_path: str | None = None  # where its page is written in the site, e.g. a/b.v1.0/index.html
-    changes_url_path: str | None = None  # the current version only: where its diff page is written
+    changes_url_path: str | None = None  # the shown version only: where its diff page is written
     changes_url: str | None = None
 
     @property
@@ -35,6 +47,10 @@ class VersionEntry:
         return self.head.field_text(name)
 
     @property
+    def change(self) -> str:
+        return "" if self.restricted else self.field("change")
+
+    @property
     def authors(self) -> str:
         return ", ".join(self.record.authors) or "—"
 
@@ -46,6 +62,22 @@ class VersionEntry:
     def date(self) -> str:
         return self.head.commit.committed.date().isoformat() if self.head.commit else "uncommitted"
 
+    @property
+    def in_force_from(self) -> date | None:
+        return self.record.in_force_from if not self.record.retired else None
+
+    @property
+    def in_force_to(self) -> date | None:
+        to = self.record.in_force_to
+        return None if to is None or to == date.max else to
+
+    @property
+    def has_page(self) -> bool:
+        return self.src_uri is not None
+
+    def why(self, revision: Revision) -> str:
+        return self.irregular.get(id(revision), "")
+
 
 def version_src_uri(doc: Document, number: str) -> str:
     stem, _ = posixpath.splitext(doc.path)
@@ -53,7 +85,7 @@ def version_src_uri(doc: Document, number: str) -> str:
 
 
 def changes_src_uri(doc: Document) -> str:
-    """The page showing what the current version changed, against the version before it."""
+    """The page showing what the version shown changed, against the approved version before it."""
     stem, _ = posixpath.splitext(doc.path)
     return f"{stem}.changes.md"
 
@@ -63,32 +95,56 @@ def history_src_uri(doc: Document) -> str:
     return f"{stem}.history.md"
 
 
-def document_lineage(history: LibraryHistory | None, doc: Document) -> DocHistory | None:
-    if history is None or not history.available:
-        return None
-    return with_working_tree(history.for_path(doc.path) or history.moved_here(doc), doc)
-
-
-def version_entries(doc: Document, lineage: DocHistory | None, publish_past: bool) -> list[VersionEntry]:
-    if lineage is None:
+def version_entries(
+    standing: Standing, *, publish_past: bool, include_restricted: bool, approvals: Approvals | None
+) -> list[VersionEntry]:
+    """The versions of a document, oldest first, as its pages list them."""
+    timeline = standing.timeline
+    if timeline is None:
         return []
-    records = lineage.versions()
+    versions: Versions = timeline.versions
+    irregular = {id(revision): why for revision, why in versions.irregular}
     entries = []
     seen: set[str] = set()
-    for index, record in enumerate(records):
-        current = index == len(records) - 1
+    day = standing.day
+    upcoming = {id(record) for record in standing.upcoming}
+    for index, record in enumerate(versions.records):
+        shown = record is standing.shown_record
+        if record.retired:
+            state = RETIREMENT
+        elif id(record) in upcoming:
+            state = UPCOMING
+        elif record is standing.in_force:
+            state = IN_FORCE
+        elif record.in_force_from is None or record.in_force_from > day:
+            state = NEVER
+        else:
+            state = SUPERSEDED
+        restricted = is_restricted(record.head) and not include_restricted
         # A number reused after a dip still gets a page of its own.
         name = record.version if record.version not in seen else f"{record.version}-{index + 1}"
         seen.add(record.version)
-        uri = None if current or not publish_past else version_src_uri(doc, name)
-        entries.append(VersionEntry(record, index, current, uri))
+        published = not shown and not record.retired and not restricted and (publish_past or state == UPCOMING)
+        evidence = approvals.evidence(record.head.commit) if approvals is not None and not record.retired else None
+        entries.append(
+            VersionEntry(
+                record=record,
+                index=index,
+                state=state,
+                shown=shown,
+                src_uri=version_src_uri(standing.doc, name) if published else None,
+                restricted=restricted,
+                person=evidence.person if evidence else None,
+                irregular={id(r): irregular[id(r)] for r in record.revisions if id(r) in irregular},
+            )
+        )
     return entries
 
 
-def in_force_before(entries: list[VersionEntry], today: date) -> VersionEntry | None:
-    """The version still in force while the current one's effective date is ahead."""
-    for entry in reversed(entries[:-1]):
-        effective = entry.field("effective") or entry.field("approved")
-        if entry.head.status == "approved" and (not effective or effective <= today.isoformat()):
-            return entry
+def previous_comparable(entries: list[VersionEntry], entry: VersionEntry) -> VersionEntry | None:
+    """The approved version a version is compared with: the one before it that is not a
+    retirement and whose text may be shown."""
+    for candidate in reversed(entries[: entries.index(entry)]):
+        if not candidate.record.retired:
+            return None if candidate.restricted else candidate
     return None
