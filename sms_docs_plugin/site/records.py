@@ -331,10 +331,11 @@ class Records:
 
     def _entry_url(self, item: dict[str, object]) -> str:
         """Where a feed entry leads, relative to the site root (and so to the feed, which sits
-        there): the superseded version's own page, else the document, else the site's home."""
+        there): the version's own page (a superseded or upcoming one), else the document, else
+        the site's home."""
         entry: VersionEntry = item["entry"]  # type: ignore[assignment]
         doc: Document = item["doc"]  # type: ignore[assignment]
-        if entry.url_path and not entry.is_current:
+        if entry.url_path:
             return entry.url_path.removesuffix("index.html")
         return self.sitemap.doc_urls.get(doc.key or "") or "./"
 
