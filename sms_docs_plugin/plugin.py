@@ -19,6 +19,7 @@ from .analysis import Analysis, analyse
 from .codes import Severity
 from .config import SmsDocsConfig
 from .history import HistoryError
+from .options import OptionsError, describe, read_options
 from .report import format_text
 from .site.plan import SitePlan
 from .site.staging import Staging
@@ -45,13 +46,17 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
 
     # Validation comes first, before MkDocs cleans or writes anything in site_dir.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path or ".").resolve().parent
+        config_file = config.config_file_path or "mkdocs.yml"
+        try:
+            settings = read_options(dict(self.config), Path(config_file).resolve().parent, Path(config.docs_dir), Path(config.site_dir))
+        except OptionsError as exc:
+            raise PluginError(f"sms-docs: {describe(exc.problems, config_file)}") from exc
         # Counted from here on: our own warnings too must stop a strict build before publishing.
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
         try:
-            analysis = analyse(self.config.to_settings(root))
+            analysis = analyse(settings)
         except HistoryError as exc:
             raise PluginError(f"sms-docs: {exc}") from exc
         # Under `mkdocs serve`, a bad edit keeps the last good site on show: MkDocs itself

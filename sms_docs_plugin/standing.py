@@ -114,7 +114,7 @@ def _parse(history: LibraryHistory, revision: Revision, like: Document) -> Docum
     return doc
 
 
-def _withdrawn(history: LibraryHistory, folders: dict[DocType, str]) -> list[Withdrawn]:
+def _withdrawn(history: LibraryHistory, folders: dict[str, str]) -> list[Withdrawn]:
     found = []
     if not history.available:
         return found
@@ -138,10 +138,10 @@ def _withdrawn(history: LibraryHistory, folders: dict[DocType, str]) -> list[Wit
     return found
 
 
-def _folder_type(folders: dict[DocType, str], path: str) -> DocType | None:
-    for doc_type, folder in folders.items():
-        if path.startswith(folder.strip("/") + "/"):
-            return doc_type
+def _folder_type(folders: dict[str, str], path: str) -> DocType | None:
+    for name, folder in folders.items():
+        if path.startswith(folder.strip("/") + "/") and name in {t.value for t in DocType}:
+            return DocType(name)
     return None
 
 

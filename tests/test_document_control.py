@@ -506,3 +506,18 @@ def test_a_version_that_was_restricted_is_not_published_when_a_later_one_is_inte
     assert not (repo.site / "procedures" / "pro-inc-001.changes").exists()  # no diff against restricted text
     sheet = read_page(repo.page(PROCEDURE)).find("section", class_="sms-history-sheet").text
     assert "restricted version" in sheet and "2.0" in sheet
+
+
+def test_the_trailer_of_an_inner_merge_is_evidence_too(library, run_cli):
+    library.git("checkout", "-q", "-b", "release")
+    library.git("checkout", "-q", "-b", "v1.1")
+    revise(library, "PRO-INC-001", version="1.1", approved="2026-02-01", change="Adds a step.",
+           body=body_with(library, "PRO-INC-001", "A new step."))
+    commit_as(library, "PRO-INC-001 1.1", "Bob Writer", "2026-02-01")
+    library.git("checkout", "-q", "release")
+    library.git("merge", "-q", "--no-ff", "v1.1", "-m", "Merge 1.1 into the release\n\nApproved-by: Pat Approver <pat@example.org>")
+    library.git("checkout", "-q", "main")
+    library.git("merge", "-q", "--no-ff", "release", "-m", "Merge the release")  # no trailer here
+
+    printed = run_cli(library, "history", "PRO-INC-001").stdout
+    assert "(Pat Approver <pat@example.org>)" in printed

@@ -28,49 +28,70 @@ class Evidence:
 
 
 class Approvals:
-    """Finds the commit that brought each version commit into the branch, and its evidence.
+    """Finds the commits that brought each version commit into the branch, and their evidence.
 
-    Which merge carried a commit is read from the whole commit graph (one `git rev-list`):
-    walking the branch's first parents from the oldest, each commit carries what it makes
-    reachable for the first time."""
+    Read from the whole commit graph (one `git rev-list`): walking the branch's first parents
+    from the oldest, each commit carries what it makes reachable for the first time; within
+    what a merge carried, the merges that brought the version commit in (a pull request
+    merged into a branch that was then merged) carry it too. Their messages are read in one
+    batch, the first time evidence is asked for."""
 
     def __init__(self, repo: Repository | None, commits: Iterable[Commit], mode: str) -> None:
         self.repo = repo
         self.mode = mode
         self.by_sha = {c.sha: c for c in commits}
-        self._carrier: dict[str, str] | None = None
+        self._graph: dict[str, tuple[str, ...]] | None = None
+        self._carrier: dict[str, str] = {}
+        self._carried: dict[str, set[str]] = {}
         self._signatures: dict[str, tuple[str, str]] = {}
 
-    def carrier(self, commit: Commit) -> Commit | None:
-        """The commit of the branch itself that brought `commit` in (itself when on it)."""
-        if self.repo is None:
-            return None
-        if self._carrier is None:
-            self._carrier = _carriers(self.repo.first_parent_chain(), self.repo.graph())
-        sha = self._carrier.get(commit.sha)
-        if sha is None or sha == commit.sha:
-            return commit if sha else None
-        return self.by_sha.get(sha) or self._read(sha)
+    def _load(self) -> dict[str, tuple[str, ...]]:
+        if self._graph is None:
+            assert self.repo is not None
+            self._graph = self.repo.graph()
+            self._carrier = _carriers(self.repo.first_parent_chain(), self._graph)
+            for sha, mainline in self._carrier.items():
+                self._carried.setdefault(mainline, set()).add(sha)
+            merges = [sha for sha, parents in self._graph.items() if len(parents) > 1 and sha not in self.by_sha]
+            for sha, raw in self.repo.objects(merges):
+                self.by_sha[sha] = parse_commit(sha, raw, -1)
+        return self._graph
 
-    def _read(self, sha: str) -> Commit | None:
-        """A merge that touched no library file itself is not in the library's log."""
-        assert self.repo is not None
-        raw = dict(self.repo.objects([sha]))
-        if sha not in raw:
-            return None
-        commit = parse_commit(sha, raw[sha], -1)
-        self.by_sha[sha] = commit
-        return commit
+    def bringers(self, commit: Commit) -> list[Commit]:
+        """`commit`, then the merges that brought it into the branch, innermost first; the
+        last is the branch's own commit that carried it."""
+        if self.repo is None:
+            return [commit]
+        graph = self._load()
+        mainline = self._carrier.get(commit.sha)
+        if mainline is None or mainline == commit.sha:
+            return [commit]
+        members = self._carried[mainline]
+        found = [
+            sha for sha in members
+            if len(graph.get(sha, ())) > 1 and sha != mainline and _reaches(graph, graph[sha][1:], commit.sha, members)
+        ]
+        found.sort(key=lambda sha: len(self._carried_within(graph, sha, members)))
+        return [commit, *(self.by_sha[sha] for sha in [*found, mainline] if sha in self.by_sha)]
+
+    @staticmethod
+    def _carried_within(graph: dict[str, tuple[str, ...]], merge: str, members: set[str]) -> set[str]:
+        """What a merge inside a carried set brought in: a smaller set is a nearer merge."""
+        seen: set[str] = set()
+        stack = [p for p in graph[merge][1:] if p in members]
+        while stack:
+            sha = stack.pop()
+            if sha not in seen:
+                seen.add(sha)
+                stack.extend(p for p in graph.get(sha, ()) if p in members)
+        return seen
 
     def evidence(self, commit: Commit | None) -> Evidence:
         """The evidence for the version written by `commit`: with `signed`, a verified signature;
         otherwise an `Approved-by` trailer (`none` requires nothing, but a trailer is shown)."""
         if commit is None:
             return Evidence(None, None)
-        candidates = [commit]
-        carrier = self.carrier(commit)
-        if carrier is not None and carrier is not commit:
-            candidates.append(carrier)
+        candidates = self.bringers(commit)
         if self.mode == "signed":
             self.prefetch_signatures(candidates)
             for candidate in candidates:
@@ -90,6 +111,19 @@ class Approvals:
         if wanted and self.repo is not None:
             found = self.repo.signatures(wanted)
             self._signatures.update({sha: found.get(sha, ("N", "")) for sha in wanted})
+
+
+def _reaches(graph: dict[str, tuple[str, ...]], starts: Iterable[str], target: str, within: set[str]) -> bool:
+    seen: set[str] = set()
+    stack = [sha for sha in starts if sha in within]
+    while stack:
+        sha = stack.pop()
+        if sha == target:
+            return True
+        if sha not in seen:
+            seen.add(sha)
+            stack.extend(p for p in graph.get(sha, ()) if p in within)
+    return False
 
 
 def _carriers(first_parents: list[str], graph: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -205,9 +205,7 @@ def _evidence(ctx: RuleContext, documents: list[Document]) -> Iterator[Finding]:
             continue
         wanted.append((doc, records[-1]))
     if mode == "signed":
-        approvals.prefetch_signatures(
-            c for _, record in wanted for c in (record.head.commit, approvals.carrier(record.head.commit)) if c
-        )
+        approvals.prefetch_signatures(c for _, record in wanted if record.head.commit for c in approvals.bringers(record.head.commit))
     for doc, record in wanted:
         evidence = approvals.evidence(record.head.commit)
         if evidence.person:

@@ -14,9 +14,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-import yaml
 from mkdocs.utils import get_relative_url
 
 from ..analysis import Analysis
@@ -30,7 +28,6 @@ from .links import SiteMap
 from .render import render
 from .versions import VersionEntry
 
-DEFAULT_CLAUSES = Path(__file__).resolve().parent.parent / "data" / "clauses.yaml"
 DUE_SOON_DAYS = 30
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REGISTER_FIELDS = (
@@ -190,12 +187,8 @@ class Records:
     # -- coverage --------------------------------------------------------------------------
 
     def clauses(self) -> tuple[str, list[dict[str, str]]]:
-        source = Path(self.settings.clauses) if self.settings.clauses else DEFAULT_CLAUSES
-        if not source.is_absolute():
-            source = self.settings.root / source
-        data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-        clauses = [{"number": str(c["number"]), "title": str(c.get("title", ""))} for c in data.get("clauses", [])]
-        return str(data.get("standard", "")), clauses
+        listed = self.settings.clause_list  # read and checked with the options
+        return listed.standard, [{"number": c.number, "title": c.title} for c in listed.clauses]
 
     def coverage(self, page_url: str) -> str:
         standard, clauses = self.clauses()
