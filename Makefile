@@ -40,4 +40,4 @@ bench: setup
 	$(BIN)/python bench/run.py --docs 200 --commits 2000 --runs 3
 
 clean:
-	rm -rf site site.sms-new site.sms-old .pytest_cache test-artifacts
+	rm -rf site site.sms-new site.sms-old* site.sms-lock .pytest_cache test-artifacts

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import yaml
 
+from .analysis import build_date
 from .history import LibraryHistory
 from .library import Library
-from .model import DocType, Document
+from .model import DocType, Document, add_months
 from .templates_catalog import template_text
 
-DEFAULT_PREFIX = {DocType.POLICY: "POL", DocType.PROCESS: "PRC", DocType.PROCEDURE: "PRO"}
+DEFAULT_PREFIX = {DocType.POLICY: "POL", DocType.PROCESS: "PRC", DocType.PROCEDURE: "PRO", DocType.EXTERNAL: "EXT"}
 _STOP_WORDS = {
     "a", "an", "and", "the", "of", "for", "to", "in", "on", "by", "with", "management", "policy",
     "process", "procedure", "service", "services",
@@ -43,8 +44,12 @@ def plan_new(
     title = " ".join(title.split())
     if not title:
         raise AuthoringError("--title must not be empty")
+    if doc_type is DocType.EXTERNAL and parent_ids:
+        raise AuthoringError(
+            "an external document has no parents; the documents that rely on it list its id in `references`"
+        )
     parents = [_parent(library, doc_type, parent_id) for parent_id in parent_ids]
-    if doc_type is not DocType.POLICY and not parents:
+    if doc_type.in_hierarchy and doc_type is not DocType.POLICY and not parents:
         raise AuthoringError(f"a {doc_type} needs at least one --parent {doc_type.parent_type} id")
     role = owner or (parents[0].owner if parents else "")
     if not role:
@@ -54,6 +59,8 @@ def plan_new(
     folder = _folder(library, doc_type, parents)
     path = folder / f"{new_id.lower()}-{_slug(title)}.md"
     body = template_text(library.settings, doc_type).replace("{{ title }}", title)
+    if doc_type is DocType.EXTERNAL:
+        return NewDocument(new_id, path, "\n".join(_external_front(new_id, title, role, library)) + body)
     front = [
         "---",
         f"id: {new_id}",
@@ -67,6 +74,26 @@ def plan_new(
         front.append(f"parents: [{', '.join(p.id or '' for p in parents)}]")
     front += ["clauses: []", "classification: internal", "---", ""]
     return NewDocument(new_id, path, "\n".join(front) + body)
+
+
+def _external_front(new_id: str, title: str, owner: str, library: Library) -> list[str]:
+    """Registered, not versioned: the author fills in who publishes it, which edition the SMS
+    relies on and where the controlled copy is kept (`check` reports them until then)."""
+    review = add_months(build_date(), library.settings.review_interval_months)
+    return [
+        "---",
+        f"id: {new_id}",
+        "type: external",
+        f"title: {_yaml_text(title)}",
+        f"owner: {_yaml_text(owner)}",
+        "publisher:",
+        "edition:",
+        "location:",
+        f"review: {review.isoformat()}",
+        "classification: internal",
+        "---",
+        "",
+    ]
 
 
 def _parent(library: Library, doc_type: DocType, parent_id: str) -> Document:

@@ -1,20 +1,33 @@
-"""The clause list of the coverage page: the packaged ISO/IEC 20000-1 list, or a library's own.
+"""The clause list the library answers to: ISO/IEC 20000-1:2018 by default, replaced by the
+file the `clauses` option names (another standard, another edition).
 
-A clause file is `{standard: TEXT, clauses: [{number: "8.5.1", title: TEXT}, ...]}`. It is
-read and checked once, when the options are read, so a bad file is a setup error from
-both doors instead of a crash while the coverage page is written.
+A clause file is `{standard: TEXT, clauses: [{number: "8.5.1", title: TEXT, documents: [...]}]}`.
+`documents` says what the clause asks to be documented (`policy`, `process`, `procedure`,
+`records`, or any other kind such as `plan`, found as a tag of a document). Coverage lists the
+clauses; the assessment (ISO/IEC TR 20000-5, Annex D.2 a-c and l) reads what they ask for, so
+a replaced list drives both. The file is read and checked once, when the options are read,
+so a bad file is a setup error from both doors instead of a crash while a page is written.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
+from .model import DocType
+
 PACKAGED = Path(__file__).resolve().parent / "data" / "clauses.yaml"
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML reads the packaged list in a tenth of the time
+
+
+# The kinds of documented information a clause may ask for that are documents of the library
+# by type; `records` are declared records; any other kind (plan, objectives, sla...) is a
+# document that carries the kind among its `tags`.
+TYPE_KINDS = {"policy": DocType.POLICY, "process": DocType.PROCESS, "procedure": DocType.PROCEDURE}
+RECORDS = "records"
 
 
 class ClauseFileError(Exception):
@@ -26,12 +39,26 @@ class ClauseFileError(Exception):
 class Clause:
     number: str
     title: str
+    documents: tuple[str, ...] = ()  # kinds of documented information the clause asks for
+    heading: bool = False  # the list has sub-clauses of it: documents claim those instead
 
 
 @dataclass(frozen=True)
 class ClauseList:
     standard: str
     clauses: tuple[Clause, ...]
+
+    @property
+    def leaves(self) -> list[Clause]:
+        return [clause for clause in self.clauses if not clause.heading]
+
+    def asking_for(self, kind: str) -> list[Clause]:
+        return [clause for clause in self.clauses if kind in clause.documents]
+
+    @property
+    def kinds(self) -> list[str]:
+        """Every kind of documented information the list asks for, in order of first mention."""
+        return list(dict.fromkeys(kind for clause in self.clauses for kind in clause.documents))
 
 
 def read_clause_file(path: Path) -> ClauseList:
@@ -64,7 +91,11 @@ def _clause_list(data: object) -> ClauseList:
             raise ClauseFileError(f"clause {position}: the number {clause.number!r} is listed twice; list each clause once")
         seen.add(clause.number)
         clauses.append(clause)
-    return ClauseList(standard, tuple(clauses))
+    numbers = [clause.number for clause in clauses]
+    headed = tuple(
+        replace(clause, heading=any(other.startswith(clause.number + ".") for other in numbers)) for clause in clauses
+    )
+    return ClauseList(standard, headed)
 
 
 def _clause(item: object, position: int) -> Clause:
@@ -83,7 +114,11 @@ def _clause(item: object, position: int) -> Clause:
     title = item.get("title", "")
     if not isinstance(title, str):
         raise ClauseFileError(f"{where} ({number}): `title` must be text")
-    return Clause(str(number).strip(), title.strip())
+    documents = item.get("documents", [])
+    kinds = documents if isinstance(documents, list) else [documents]
+    if not all(isinstance(kind, str) and kind.strip() for kind in kinds):
+        raise ClauseFileError(f"{where} ({number}): `documents` must be a list of kinds such as `[policy, records]`")
+    return Clause(str(number).strip(), title.strip(), tuple(dict.fromkeys(k.strip().lower() for k in kinds)))
 
 
 @functools.cache

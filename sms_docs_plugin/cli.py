@@ -10,20 +10,20 @@ from datetime import date
 from pathlib import Path
 
 from .analysis import Analysis, analyse
+from .assessment import assess
 from .authoring import AuthoringError, plan_new
 from .codeowners import codeowners
 from .codes import Severity
 from .history import DocHistory, HistoryError, Revision, VersionRecord, read_history
 from .library import load_library
 from .model import DocType
+from .register import register_csv, register_json, register_rows
 from .report import format_github, format_github_notice, format_json, format_text
 from .reviews import review_list
 from .rules import failing
 from .schema import front_matter_schema
 from .settings import Settings
 from .settings_loader import SetupError, load_settings
-from .site.links import SiteMap
-from .site.records import Records
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_SETUP = 0, 1, 2
 
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
 
     new = commands.add_parser("new", help="start a new draft from its type's template, with the next free id")
-    new.add_argument("type", choices=[t.value for t in DocType], metavar="TYPE", help="policy, process or procedure")
+    new.add_argument("type", choices=[t.value for t in DocType], metavar="TYPE", help="policy, process, procedure or external")
     new.add_argument("--title", required=True)
     new.add_argument("--parent", action="append", default=[], metavar="ID", help="a parent id (repeatable)")
     new.add_argument("--owner", metavar="ROLE", help="the accountable role (default: the parent's owner)")
@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     register = commands.add_parser("register", help="the register of controlled documents on stdout")
     register.add_argument("--format", choices=("csv", "json"), default="csv")
     register.set_defaults(handler=_register)
+
+    assessment = commands.add_parser(
+        "assessment", help="the library against ISO/IEC TR 20000-5 Annex D.2 a-q, as the site's Assessment page"
+    )
+    assessment.add_argument("--format", choices=("text", "json"), default="text")
+    assessment.set_defaults(handler=_assessment)
 
     history = commands.add_parser("history", help="the version history of one document")
     history.add_argument("id", metavar="ID")
@@ -125,8 +131,25 @@ def _new(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _register(args: argparse.Namespace, settings: Settings) -> int:
-    records = Records(_analyse(settings), SiteMap(), {})
-    sys.stdout.write(records.register_csv() if args.format == "csv" else records.register_json() + "\n")
+    analysis = _analyse(settings)
+    rows = register_rows(analysis.standing.library)
+    if args.format == "csv":
+        sys.stdout.write(register_csv(rows))
+    else:
+        sys.stdout.write(register_json(rows, analysis.today, analysis.history.state.commit) + "\n")
+    return EXIT_CLEAN
+
+
+def _assessment(args: argparse.Namespace, settings: Settings) -> int:
+    result = assess(_analyse(settings))
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return EXIT_CLEAN
+    print(f"Documentation assessment against {result.source}")
+    for item in result.items:
+        print(f"\n{item.letter}  {item.title}\n   {item.verdict}: {item.summary}")
+        for line in item.evidence:
+            print(f"   - {' '.join([line.text, *(d.id or d.path for d in line.docs if line.finding is None)])}")
     return EXIT_CLEAN
 
 

@@ -48,4 +48,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SMS403": (E, "required template section missing"),
     "SMS404": (E, "link to a retired, draft or unknown document"),
     "SMS405": (E, "raw HTML in a controlled document"),
+    "SMS406": (W, "records section without declared records, or a record without location or retention"),
+    "SMS407": (W, "history or reasons for writing the document in its body"),
+    "SMS408": (E, "template placeholder text left in an approved document"),
+    "SMS409": (E, "reference to an external document that does not exist"),
 }

@@ -25,9 +25,11 @@ from .model import (
     DocType,
     Document,
     Finding,
+    Record,
     Status,
     Version,
     make_finding,
+    valid_retention,
 )
 
 # The C loader is several times faster; the pure-Python one behaves the same.
@@ -36,12 +38,16 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KNOWN_FIELDS = (
     "id", "type", "title", "version", "status", "owner", "approver", "approved",
     "effective", "review", "parents", "clauses", "change", "classification",
-    "supersedes", "tags",
+    "supersedes", "tags", "records", "references", "publisher", "edition", "location",
 )
 ALWAYS_REQUIRED = ("id", "type", "title", "version", "status", "owner")
 REQUIRED_WHEN_APPROVED = ("approver", "approved")
-_LIST_FIELDS = ("parents", "clauses", "supersedes", "tags")
-_TEXT_FIELDS = ("title", "owner", "approver", "change")
+# A document of external origin: identified, owned, located and reviewed, but not versioned here.
+EXTERNAL_FIELDS = ("id", "type", "title", "owner", "publisher", "edition", "location", "review", "classification", "tags")
+EXTERNAL_REQUIRED = ("id", "type", "title", "owner", "publisher", "edition", "location", "review")
+RECORD_FIELDS = ("name", "location", "retention", "owner", "disposal")
+_LIST_FIELDS = ("parents", "clauses", "supersedes", "tags", "references")
+_TEXT_FIELDS = ("title", "owner", "approver", "change", "publisher", "edition", "location")
 _DATE_FIELDS = {"approved": "approved", "effective": "effective_date", "review": "review_date"}
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -194,6 +200,7 @@ class _FieldReader:
                 self.add("SMS104", doc.lines[key], f"unknown field `{key}`: {hint}")
         self._read_id(nodes.get("id"))
         self._read_type(nodes.get("type"))
+        nodes = self._fields_of_type(nodes)
         self._read_version(nodes.get("version"))
         doc.status = self._choice("status", nodes.get("status"), Status)
         classification = self._choice("classification", nodes.get("classification"), Classification)
@@ -204,10 +211,78 @@ class _FieldReader:
             setattr(doc, attribute, self._date(name, nodes.get(name)))
         for name in _LIST_FIELDS:
             setattr(doc, name, self._list(name, nodes.get(name)))
+        self._read_records(nodes.get("records"))
         self._require(nodes)
 
+    def _fields_of_type(self, nodes: dict[str, Node]) -> dict[str, Node]:
+        """The fields this type of document has; the others are reported (SMS104) and not read."""
+        doc_type = self.doc.doc_type
+        kept: dict[str, Node] = {}
+        for key, node in nodes.items():
+            reason = _not_a_field_of(doc_type, key)
+            if reason:
+                self.add("SMS104", self.doc.lines[key], f"`{key}` is not a field of {_a(doc_type)}: {reason}")
+            else:
+                kept[key] = node
+        return kept
+
+    def _read_records(self, node: Node | None) -> None:
+        if node is None or _is_empty(node):
+            return
+        if not isinstance(node, SequenceNode):
+            self.add("SMS103", self.doc.line("records"), f"`records` must be a list with one entry per record: {_RECORD_EXAMPLE}")
+            return
+        for item in node.value:
+            line = item.start_mark.line + 2
+            if not isinstance(item, MappingNode):
+                self.add("SMS103", line, f"each entry of `records` must be a mapping: {_RECORD_EXAMPLE}")
+                continue
+            values = self._record_values(item)
+            if not values.get("name"):
+                self.add("SMS103", line, "this record has no `name`; say what is recorded, e.g. `name: Incident record`")
+                continue
+            self.doc.records.append(
+                Record(
+                    values["name"],
+                    values.get("location", ""),
+                    values.get("retention", ""),
+                    values.get("owner", ""),
+                    values.get("disposal", ""),
+                    line,
+                )
+            )
+
+    def _record_values(self, item: MappingNode) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for key_node, value_node in item.value:
+            line = key_node.start_mark.line + 2
+            key = str(key_node.value) if isinstance(key_node, ScalarNode) else ""
+            if key not in RECORD_FIELDS:
+                near = difflib.get_close_matches(key, RECORD_FIELDS, n=1, cutoff=0.6)
+                hint = f"did you mean `{near[0]}`?" if near else f"a record has {', '.join(RECORD_FIELDS)}"
+                self.add("SMS104", line, f"unknown field `{key}` in a record: {hint}")
+                continue
+            if key in values:
+                self.add("SMS103", line, f"`{key}` is given twice in this record; keep one of them")
+                continue
+            if not isinstance(value_node, ScalarNode):
+                self.add("SMS103", line, f"`{key}` of a record must be a single value, not a list or mapping")
+                continue
+            value = "" if _is_empty(value_node) else str(value_node.value).strip()
+            if key == "retention" and value:
+                value = value.lower()
+                if not valid_retention(value):
+                    self.add(
+                        "SMS103",
+                        line,
+                        f"retention `{value_node.value}` is not a period: write years, months or days as "
+                        '`"7y"`, `"18m"`, `"90d"`, or `permanent`',
+                    )
+            values[key] = value
+        return values
+
     def _require(self, nodes: dict[str, Node]) -> None:
-        required = list(ALWAYS_REQUIRED)
+        required = list(EXTERNAL_REQUIRED if self.doc.doc_type is DocType.EXTERNAL else ALWAYS_REQUIRED)
         if self.doc.status is Status.APPROVED:
             required += REQUIRED_WHEN_APPROVED
         for name in required:
@@ -249,7 +324,7 @@ class _FieldReader:
         try:
             declared = DocType(value)
         except ValueError:
-            self.add("SMS103", self.doc.line("type"), f"type `{value}` is not one of policy, process, procedure")
+            self.add("SMS103", self.doc.line("type"), f"type `{value}` is not one of policy, process, procedure, external")
             return
         self.doc.type = declared
         if declared is not self.doc.folder_type:
@@ -320,14 +395,48 @@ class _FieldReader:
 
 _HOW_TO_FILL = {
     "id": "add an identifier such as `id: PRO-INC-002`",
-    "type": "add `type: policy`, `process` or `procedure`",
+    "type": "add `type: policy`, `process`, `procedure` or `external`",
     "title": "add a short title such as `title: Log and classify an incident`",
     "version": 'add `version: "1.0"` (quoted)',
     "status": "add `status: draft`, `approved` or `retired`",
     "owner": "add the accountable role such as `owner: Incident Manager`",
     "approver": "an approved document names the role that authorized it, e.g. `approver: Head of Service Desk`",
     "approved": "an approved document gives its approval date, e.g. `approved: 2026-03-02`",
+    "publisher": "add who issues the document, e.g. `publisher: ISO` or the supplier's name",
+    "edition": 'add the edition the SMS relies on, e.g. `edition: "2018"` or the contract\'s date',
+    "location": "add where the controlled copy is kept, e.g. `location: Document store / Standards`",
+    "review": "add the date its owner next checks it is still the edition in force, e.g. `review: 2027-03-01`",
 }
+_RECORD_EXAMPLE = '`- {name: Incident record, location: Service desk tool, retention: "2y"}`'
+_NOT_VERSIONED = "an external document has no versions of its own: `edition` says which edition applies and git keeps its history"
+_EXTERNAL_HAS_NO = {
+    "version": _NOT_VERSIONED,
+    "status": _NOT_VERSIONED,
+    "approver": _NOT_VERSIONED,
+    "approved": _NOT_VERSIONED,
+    "effective": _NOT_VERSIONED,
+    "change": _NOT_VERSIONED,
+    "supersedes": _NOT_VERSIONED,
+    "parents": "it sits outside the hierarchy; the documents that rely on it list its id in `references`",
+    "clauses": "the documents that rely on it claim clauses, it does not",
+    "records": "records are declared by the processes and procedures that produce them",
+    "references": "only the documents of the library refer to external documents",
+}
+
+
+def _not_a_field_of(doc_type: DocType, key: str) -> str | None:
+    """Why `key` does not belong to this type of document, or None when it does."""
+    if doc_type is DocType.EXTERNAL:
+        return f"{_EXTERNAL_HAS_NO[key]}; remove it" if key in _EXTERNAL_HAS_NO else None
+    if key in ("publisher", "edition", "location"):
+        return f"only external documents (`type: external`, in the external folder) have `{key}`; remove it"
+    if key == "records" and doc_type is DocType.POLICY:
+        return "records are declared by the processes and procedures that produce them; move them there"
+    return None
+
+
+def _a(doc_type: DocType) -> str:
+    return "an external document" if doc_type is DocType.EXTERNAL else f"a {doc_type}"
 
 
 def _is_empty(node: Node) -> bool:

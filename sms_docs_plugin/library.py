@@ -69,6 +69,27 @@ class Library:
         return [doc for doc in self.documents if doc.doc_type is doc_type]
 
     @cached_property
+    def _referenced_by(self) -> dict[str, list[Document]]:
+        found: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.documents:
+            if self.by_key.get(doc.key or "") is not doc:
+                continue
+            for key in dict.fromkeys(ref.casefold() for ref in doc.references):
+                found[key].append(doc)
+        for documents in found.values():
+            documents.sort(key=lambda d: (d.doc_type.level, d.id or ""))
+        return found
+
+    def referenced_by(self, external: Document) -> list[Document]:
+        """The documents whose `references` name this external document."""
+        return self._referenced_by.get(external.key or "", [])
+
+    def references_of(self, doc: Document) -> list[Document]:
+        """The external documents this document relies on (unknown ids are SMS409's)."""
+        found = (self.get(ref) for ref in dict.fromkeys(doc.references))
+        return [ext for ext in found if ext is not None and ext.is_external]
+
+    @cached_property
     def root_policy(self) -> Document | None:
         """The service management policy: configured, or the one policy without parents."""
         if self.settings.root_policy:
@@ -101,7 +122,7 @@ class Library:
 
 
 def load_library(settings: Settings) -> Library:
-    """Read every Markdown file of the three library folders, in a stable order."""
+    """Read every Markdown file of the library folders, in a stable order."""
     library = Library(settings)
     root = settings.root.resolve()
     parsed = _ParsedDocuments(root)

@@ -20,10 +20,17 @@ class DocType(StrEnum):
     POLICY = "policy"
     PROCESS = "process"
     PROCEDURE = "procedure"
+    # A document of external origin (a standard, a contract, a vendor manual, a law): it sits
+    # beside the hierarchy, not in it, and documents rely on it through `references`.
+    EXTERNAL = "external"
 
     @property
     def level(self) -> int:
         return _LEVELS[self]
+
+    @property
+    def in_hierarchy(self) -> bool:
+        return self is not DocType.EXTERNAL
 
     @property
     def parent_type(self) -> DocType:
@@ -32,10 +39,12 @@ class DocType(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return "External document" if self is DocType.EXTERNAL else self.value.capitalize()
 
 
-_LEVELS = {DocType.POLICY: 0, DocType.PROCESS: 1, DocType.PROCEDURE: 2}
+_LEVELS = {DocType.POLICY: 0, DocType.PROCESS: 1, DocType.PROCEDURE: 2, DocType.EXTERNAL: 3}
+# The three levels of policy › process › procedure, top down.
+HIERARCHY = (DocType.POLICY, DocType.PROCESS, DocType.PROCEDURE)
 
 
 class Status(StrEnum):
@@ -52,6 +61,34 @@ class Classification(StrEnum):
 
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 VERSION_PATTERN = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+RETENTION_PATTERN = re.compile(r"^([1-9][0-9]*)([dmy])$")
+PERMANENT = "permanent"
+_UNITS = {"d": "day", "m": "month", "y": "year"}
+
+
+def valid_retention(text: str) -> bool:
+    return text == PERMANENT or RETENTION_PATTERN.match(text) is not None
+
+
+def describe_retention(text: str) -> str:
+    """"7y" -> "7 years", "1m" -> "1 month"; anything else as written."""
+    match = RETENTION_PATTERN.match(text)
+    if not match:
+        return text
+    count, unit = int(match.group(1)), _UNITS[match.group(2)]
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record a process or procedure produces, as its `records` field declares it."""
+
+    name: str
+    location: str = ""
+    retention: str = ""  # "7y", "18m", "90d" or "permanent"; "" when not declared (SMS406)
+    owner: str = ""  # the document's owner when not given
+    disposal: str = ""
+    line: int = 1  # where the record starts in the front matter
 
 
 @dataclass(frozen=True, order=True)
@@ -147,11 +184,20 @@ class Document:
     classification: Classification = Classification.INTERNAL
     supersedes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # ids of external documents relied on
+    publisher: str = ""  # external documents only, like `edition` and `location`
+    edition: str = ""
+    location: str = ""
 
     @property
     def doc_type(self) -> DocType:
         """The type the hierarchy uses: the declared one when valid, else the folder's."""
         return self.type or self.folder_type
+
+    @property
+    def is_external(self) -> bool:
+        return self.doc_type is DocType.EXTERNAL
 
     @property
     def key(self) -> str | None:

@@ -321,6 +321,24 @@ def _duplicate_threshold(option: str, value: object, root: Path) -> dict[str, ob
     return {option: float(value)}
 
 
+def _max_words(option: str, value: object, root: Path) -> dict[str, object]:
+    given = _mapping(option, value, "`{procedure: 2000}`")
+    limits = dict(Settings(root).max_words)
+    problems: list[Problem] = []
+    for doc_type, words in given.items():
+        key = f"{option}.{doc_type}"
+        if doc_type not in APPROVED_TYPES:
+            hint = _did_you_mean(doc_type, APPROVED_TYPES)
+            problems.append(Problem(key, f"not a type of document with a body{hint}; use {', '.join(APPROVED_TYPES)}"))
+        elif isinstance(words, bool) or not isinstance(words, int) or words < 1:
+            problems.append(Problem(key, f"expected a positive number of words, such as 2500, got {_shown(words)}"))
+        else:
+            limits[str(doc_type)] = words
+    if problems:
+        raise _Invalid(*problems)
+    return {option: limits}
+
+
 SCHEMA: dict[str, Option] = {
     option.name: option
     for option in (
@@ -349,6 +367,8 @@ SCHEMA: dict[str, Option] = {
                "What proves an approval in git (SMS312): `none`, a `trailer` in the commit, or a `signed` commit."),
         Option("duplicate_threshold", _duplicate_threshold,
                "Share of overlapping word shingles above which two bodies are near-duplicates (SMS402)."),
+        Option("max_words", _max_words,
+               "Words per type above which the assessment calls a document excessively detailed (D.2 j)."),
     )
 }
 

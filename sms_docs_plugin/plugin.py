@@ -21,8 +21,9 @@ from .config import SmsDocsConfig
 from .history import HistoryError
 from .options import OptionsError, describe, read_options
 from .report import format_text
-from .site.plan import SitePlan
-from .site.staging import Staging
+from .site.plan import GeneratedPage, SitePlan
+from .site.preview import FINDINGS_PAGE, STYLESHEET, STYLESHEET_SOURCE, Preview
+from .site.staging import PublicationError, Staging
 
 log = get_plugin_logger(__name__)
 
@@ -36,10 +37,9 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.plan: SitePlan | None = None
-        self.staging: Staging | None = None
+        self.staging: Staging | None = None  # a build that publishes (not `serve`)
+        self.preview: Preview | None = None  # `mkdocs serve`: shows the findings, publishes nothing
         self.warnings = CountHandler()
-        self.serving = False  # `mkdocs serve` shows a good build
-        self.refused = False  # this build is only checked, never shown
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
@@ -55,24 +55,29 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
+        previewing = self.command == "serve"
+        self.staging = None
+        if not previewing:
+            # `serve` builds into a temporary folder of its own. A publishing build waits for any
+            # other build of the same site, then writes to a staging folder that replaces
+            # site_dir only once everything has been written (on_post_build).
+            try:
+                self.staging = Staging.begin(Path(config.site_dir), log.info)
+            except PublicationError as exc:
+                raise PluginError(str(exc)) from exc
+            config.site_dir = str(self.staging.folder)
         try:
             analysis = analyse(settings)
         except HistoryError as exc:
             raise PluginError(f"sms-docs: {exc}") from exc
-        # Under `mkdocs serve`, a bad edit keeps the last good site on show: MkDocs itself
-        # would hold every request until the edit is fixed.
-        self.refused = self._report(analysis, stop=not (self.command == "serve" and self.serving))
+        self._report(analysis, previewing=previewing)
         self.plan = SitePlan(analysis)
-        _install_theme_parts(config)
-        if self.command != "serve" or self.refused:
-            # `serve` builds into its own temporary folder; a real build goes to a staging
-            # folder that replaces site_dir only once everything has been written.
-            self.staging = Staging.begin(Path(config.site_dir))
-            config.site_dir = str(self.staging.folder)
+        self.preview = Preview(analysis.findings, settings.root) if previewing else None
+        _install_theme_parts(config, previewing=previewing)
         return config
 
-    def _report(self, analysis: Analysis, *, stop: bool = True) -> bool:
-        """Logs the findings; True when errors refuse the build (raised unless not `stop`)."""
+    def _report(self, analysis: Analysis, *, previewing: bool) -> None:
+        """Logs the findings. Errors refuse a publishing build; a preview shows them instead."""
         for notice in analysis.notices:
             # A shallow clone hides versions: a warning, so a strict publishing build stops.
             (log.warning if "shallow" in notice else log.info)(notice)
@@ -85,20 +90,27 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         errors = [f for f in analysis.findings if f.severity is Severity.ERROR]
         if errors:
             listing = "\n".join(format_text(f) for f in errors)
-            if not stop:
-                log.error(f"{len(errors)} error(s) in the document library; still showing the last good site.\n{listing}")
-                return True
+            if previewing:
+                log.error(
+                    f"{len(errors)} error(s) in the document library, shown on their pages in the preview; "
+                    f"`mkdocs build` publishes nothing until they are fixed.\n{listing}"
+                )
+                return
             raise PluginError(
                 f"sms-docs: {len(errors)} error(s) in the document library; nothing was published.\n{listing}"
             )
-        return False
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.plan is not None
         _refuse_links_leaving(files, config, self.plan.settings.root)
+        if self.preview is not None:
+            self.plan.generated[FINDINGS_PAGE] = GeneratedPage(FINDINGS_PAGE, "Findings", self.preview.page)
         self.plan.add_files(files, config)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/sms-docs/{asset.name}", abs_src_path=str(asset)))
+        if self.preview is not None:
+            self.preview.add_pages(files)
+            files.append(File.generated(config, STYLESHEET, abs_src_path=str(STYLESHEET_SOURCE)))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -113,6 +125,8 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
             "note": state.note,
             "date": self.plan.analysis.today.isoformat(),
         }
+        findings_url = self.plan.sitemap.page_urls.get(FINDINGS_PAGE)
+        env.globals["sms_preview"] = self.preview.bar(findings_url) if self.preview and findings_url else None
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -133,7 +147,10 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.plan is not None
-        return self.plan.decorate(page.file.src_uri, html, page.url)
+        html = self.plan.decorate(page.file.src_uri, html, page.url)
+        if self.preview is not None:
+            html = self.preview.with_banners(page.file.src_uri, html)
+        return html
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):  # noqa: ANN001
         assert self.plan is not None
@@ -154,24 +171,28 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         assert self.plan is not None
         self.plan.write_history_pages(config)
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.refused and self.staging is not None:
-            self.staging.discard()
-            self.staging = None
-            return
-        if self.command == "serve":
-            self.serving = True
         if self.staging is None:
-            return
+            return  # the preview publishes nothing
         if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts right after this event; on_build_error discards the staging folder
-        config.site_dir = str(self.staging.publish())
+        try:
+            config.site_dir = str(self.staging.publish(log.info))
+        except PublicationError as exc:
+            raise PluginError(str(exc)) from exc  # on_build_error discards the staging folder
         self.staging = None
 
+    # Last, as it may replace the error: MkDocs shows an OSError of its own writing (a full
+    # disk) as a traceback, a PluginError as one line.
+    @event_priority(-100)
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        if self.staging is not None:
-            self.staging.discard()
-            self.staging = None
+        if self.staging is None:
+            return
+        staging, self.staging = self.staging, None
+        staging.discard()
+        message = staging.write_failure(error)
+        if message is not None:
+            raise PluginError(message) from error
 
 
 def _refuse_links_leaving(files: Files, config: MkDocsConfig, root: Path) -> None:
@@ -192,7 +213,7 @@ def _refuse_links_leaving(files: Files, config: MkDocsConfig, root: Path) -> Non
             )
 
 
-def _install_theme_parts(config: MkDocsConfig) -> None:
+def _install_theme_parts(config: MkDocsConfig, *, previewing: bool) -> None:
     if config.theme.name == "material" and config.theme.get("font") is not False:
         # Material fetches Google Fonts unless told not to; the library makes no outside request.
         config.theme["font"] = False
@@ -205,3 +226,5 @@ def _install_theme_parts(config: MkDocsConfig) -> None:
         config.extra_css.append("assets/sms-docs/sms-docs.css")
     if "assets/sms-docs/sms-docs.js" not in config.extra_javascript:
         config.extra_javascript.append("assets/sms-docs/sms-docs.js")
+    if previewing and STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)

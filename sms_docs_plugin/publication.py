@@ -18,6 +18,8 @@ class Placement(Enum):
 def placement(doc: Document, settings: Settings) -> Placement:
     if doc.classification is Classification.RESTRICTED and not settings.include_restricted:
         return Placement.HIDDEN
+    if doc.is_external:
+        return Placement.CURRENT  # in use while it is registered; it has no status of its own
     if doc.status is Status.RETIRED:
         return Placement.ARCHIVE
     if doc.status is Status.DRAFT or doc.status is None:

@@ -19,9 +19,14 @@ def review_list(analysis: Analysis, due_within: int) -> list[dict[str, str]]:
     horizon = today + timedelta(days=due_within)
     rows = []
     for doc in library.documents:
-        if doc.status is not Status.APPROVED or not doc.key or library.get(doc.id or "") is not doc:
+        if not doc.key or library.get(doc.id or "") is not doc:
             continue
-        review = doc.next_review(library.settings.review_interval_months)
+        if doc.is_external:
+            review = doc.review_date  # its owner checks the edition relied on is still the one in force
+        elif doc.status is Status.APPROVED:
+            review = doc.next_review(library.settings.review_interval_months)
+        else:
+            continue
         base = {"id": doc.id or "", "title": doc.title, "path": doc.path, "owner": doc.owner,
                 "review": review.isoformat() if review else ""}
         if review is not None and review < today:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .model import ID_PATTERN, VERSION_PATTERN, Classification, DocType, Status
+from .frontmatter import EXTERNAL_REQUIRED
+from .model import HIERARCHY, ID_PATTERN, RETENTION_PATTERN, VERSION_PATTERN, Classification, DocType, Status
 
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _IDS = {
@@ -13,6 +14,25 @@ _IDS = {
 }
 
 
+_TEXT = {"type": "string", "minLength": 1}
+_RECORD = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name"],
+    "properties": {
+        "name": _TEXT | {"description": "What is recorded, e.g. Incident record."},
+        "location": _TEXT | {"description": "Where it is kept (SMS406 when missing)."},
+        "retention": {
+            "type": "string",
+            "pattern": f"^(?:{RETENTION_PATTERN.pattern[1:-1]}|permanent)$",
+            "description": 'How long it is kept: "7y", "18m", "90d" or permanent (SMS406 when missing).',
+        },
+        "owner": {"type": "string", "description": "Role that keeps it; default: the document's owner."},
+        "disposal": {"type": "string", "description": "How it is disposed of at the end of its retention."},
+    },
+}
+
+
 def front_matter_schema() -> dict[str, object]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -20,7 +40,7 @@ def front_matter_schema() -> dict[str, object]:
         "title": "sms-docs controlled document front matter",
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "type", "title", "version", "status", "owner"],
+        "required": ["id", "type", "title", "owner"],
         "properties": {
             "id": {"type": "string", "pattern": ID_PATTERN.pattern, "description": "Stable identifier, e.g. PRO-INC-002; never reused."},
             "type": {"enum": [t.value for t in DocType], "description": "Must match the folder the file is in."},
@@ -42,7 +62,31 @@ def front_matter_schema() -> dict[str, object]:
             "classification": {"enum": [c.value for c in Classification], "default": "internal"},
             "supersedes": _IDS | {"description": "Ids of documents this one replaces."},
             "tags": {"type": "array", "items": {"type": "string"}},
+            "records": {
+                "type": "array",
+                "items": _RECORD,
+                "description": "Records this process or procedure produces: the records retention schedule.",
+            },
+            "references": _IDS | {"description": "Ids of the external documents this document relies on."},
+            "publisher": _TEXT | {"description": "External documents: who issues it (a standards body, a supplier)."},
+            "edition": {
+                "oneOf": [_TEXT, {"type": "number"}],
+                "description": 'External documents: the edition relied on, e.g. "2018".',
+            },
+            "location": _TEXT | {"description": "External documents: where the controlled copy is kept."},
         },
-        "if": {"properties": {"status": {"const": "approved"}}},
+        "if": {"properties": {"status": {"const": "approved"}}, "required": ["status"]},
         "then": {"required": ["approver", "approved"]},
+        # A document of external origin is registered, not versioned here; the others have a
+        # version and a status. The build reports fields that do not belong to a type (SMS104).
+        "oneOf": [
+            {
+                "properties": {"type": {"enum": [t.value for t in HIERARCHY]}},
+                "required": ["version", "status"],
+            },
+            {
+                "properties": {"type": {"const": DocType.EXTERNAL.value}},
+                "required": list(EXTERNAL_REQUIRED),
+            },
+        ],
     }

@@ -38,6 +38,8 @@ class Settings:
     approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # type -> roles that may approve it
     approval_evidence: str = "none"  # none | trailer | signed (SMS312)
     duplicate_threshold: float = 0.8
+    # Words above which a document is excessively detailed (ISO/IEC TR 20000-5 D.2 j), by type.
+    max_words: dict[str, int] = field(default_factory=lambda: {"policy": 4000, "process": 4000, "procedure": 2500})
 
     def folder(self, doc_type: str) -> Path:
         return self.root / self.library[doc_type]

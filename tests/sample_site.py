@@ -59,7 +59,7 @@ def sample_repo(root: Path, options: Mapping[str, object] | None = None) -> Libr
     """A git repository in `root` holding the sample library at one commit."""
     missing = sample_available()
     assert not missing, f"the sample library is incomplete in {REPO_ROOT}: missing {', '.join(missing)}"
-    copy_tree(REPO_ROOT, root, SAMPLE)
+    copy_tree(REPO_ROOT, root, (*SAMPLE, "external"))  # the external folder is optional
     if options:
         set_plugin_options(root / "mkdocs.yml", options)
     repo = LibraryRepo(root)

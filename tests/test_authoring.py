@@ -42,8 +42,8 @@ from support import (
     template_sections,
 )
 
+from sms_docs_plugin.register import REGISTER_FIELDS
 from sms_docs_plugin.schema import front_matter_schema
-from sms_docs_plugin.site.records import REGISTER_FIELDS
 
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"  # SPEC §2, written out here as the oracle
 DRAFT = {"status": "draft", "version": "0.1", "approver": None, "approved": None}
@@ -288,8 +288,15 @@ def test_newcomer_creates_checks_approves_and_publishes_a_procedure(make_library
     text = path.read_text(encoding="utf-8")
     text = text.replace('version: "0.1"', 'version: "1.0"').replace("status: draft", "status: approved")
     text = text.replace("owner: Incident Manager\n",
-                        "owner: Incident Manager\napprover: Head of Service Desk\napproved: 2026-05-20\n")
-    path.write_text(text, encoding="utf-8")
+                        "owner: Incident Manager\napprover: Head of Service Desk\napproved: 2026-05-20\n"
+                        'records: [{name: Reopened incident record, location: Service desk tool, retention: "2y"}]\n')
+    # The template's placeholder sentences make way for the procedure's own text (SMS408).
+    front, body = text.split("\n---\n", 1)
+    body = "\n".join(
+        line if not line or line.startswith("#") else f"PRO-INC-003 {line.lstrip('-0123456789. ')}, for reopened incidents."
+        for line in body.split("\n")
+    )
+    path.write_text(front + "\n---\n" + body, encoding="utf-8")
     repo.commit("Approve PRO-INC-003")
     strict = repo.check("--strict")
     assert strict.returncode == 0, strict.output
@@ -320,10 +327,16 @@ def schema(tmp_path_factory) -> dict:
 def test_schema_is_a_json_schema_with_the_required_fields(schema):
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert schema["type"] == "object"
-    assert set(schema["required"]) == {"id", "type", "title", "version", "status", "owner"}
+    assert set(schema["required"]) == {"id", "type", "title", "owner"}
+    # A policy, process or procedure also needs a version and a status; an external document
+    # its publisher, edition, location and review date (SPEC §2).
+    controlled, external = schema["oneOf"]
+    assert set(controlled["required"]) == {"version", "status"}
+    assert set(external["required"]) == {"id", "type", "title", "owner", "publisher", "edition", "location", "review"}
     assert set(schema["properties"]) >= {
         "id", "type", "title", "version", "status", "owner", "approver", "approved", "effective", "review",
-        "parents", "clauses", "change", "classification", "supersedes", "tags",
+        "parents", "clauses", "change", "classification", "supersedes", "tags", "records", "references",
+        "publisher", "edition", "location",
     }
 
 
@@ -346,10 +359,10 @@ def test_schema_version_is_a_string_pattern(schema):
 
 def test_schema_enums_and_approval_condition(schema):
     properties = schema["properties"]
-    assert set(properties["type"]["enum"]) == {"policy", "process", "procedure"}
+    assert set(properties["type"]["enum"]) == {"policy", "process", "procedure", "external"}
     assert set(properties["status"]["enum"]) == {"draft", "approved", "retired"}
     assert set(properties["classification"]["enum"]) == {"public", "internal", "restricted"}
-    assert schema["if"] == {"properties": {"status": {"const": "approved"}}}
+    assert schema["if"] == {"properties": {"status": {"const": "approved"}}, "required": ["status"]}
     assert set(schema["then"]["required"]) == {"approver", "approved"}
 
 

@@ -43,6 +43,10 @@ BAD_OPTIONS = [
     ({"suspect_on": "sometimes"}, {}, "suspect_on: the text 'sometimes' is not one of major, any"),
     ({"approval_evidence": "maybe"}, {}, "approval_evidence: the text 'maybe' is not one of none, trailer, signed"),
     ({"duplicate_threshold": 2}, {}, "duplicate_threshold: expected a share above 0 and at most 1"),
+    ({"max_words": {"procedure": 0}}, {}, "max_words.procedure: expected a positive number of words"),
+    ({"max_words": {"external": 10}}, {}, "max_words.external: not a type of document with a body"),
+    ({"clauses": "clauses.yml"}, {"clauses.yml": "clauses:\n  - {number: '4', documents: policy: x}\n"}, "clauses: `clauses.yml`: not valid YAML"),
+    ({"clauses": "clauses.yml"}, {"clauses.yml": "clauses:\n  - {number: '4', documents: [7]}\n"}, "`documents` must be a list of kinds"),
     ({"clauses": "nonexist.yml"}, {}, "clauses: `nonexist.yml` is not a file"),
     ({"clauses": "clauses.yml"}, {"clauses.yml": "- 4.1\n- 4.2\n"}, "clauses: `clauses.yml`: expected a mapping with a `clauses` list"),
     ({"clauses": "clauses.yml"}, {"clauses.yml": "standard: X\nclauses: {number: '4'}\n"}, "`clauses` must be a non-empty list"),
@@ -208,6 +212,7 @@ def test_valid_options_of_every_kind_are_accepted_by_both_doors(make_library):
         "approvers": {"policy": ["Head of Service"], "procedure": ["Head of Service", "Service Owner"]},
         "approval_evidence": "trailer",
         "duplicate_threshold": 0.9,
+        "max_words": {"procedure": 1800},
     }
     assert set(options) == set(SCHEMA)
     docs = [replace(spec, path=f"library/{spec.path}") for spec in clean_docs()]
@@ -254,11 +259,12 @@ SPEC_DEFAULTS = {  # spec §7, as written there
 def test_the_defaults_are_those_of_the_spec(tmp_path):
     settings = parse_options({}, tmp_path)
 
-    assert set(SCHEMA) == {*SPEC_DEFAULTS, "duplicate_threshold"}
+    assert set(SCHEMA) == {*SPEC_DEFAULTS, "duplicate_threshold", "max_words"}  # ours, beyond the spec
     for name, default in SPEC_DEFAULTS.items():
         assert getattr(settings, name) == default, name
         assert SCHEMA[name].default == default, name
     assert settings.duplicate_threshold == 0.8
+    assert settings.max_words == {"policy": 4000, "process": 4000, "procedure": 2500}
     assert settings.clause_list == packaged_clause_list()
     assert settings.clause_list.standard == "ISO/IEC 20000-1:2018"
     assert all(option.doc for option in SCHEMA.values())

@@ -39,7 +39,10 @@ from sample_site import (
 from support import LibraryRepo, Node, parse_html, read_page, resolve_href, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-RECORD_PAGES = ("register", "hierarchy", "coverage", "assessment", "reviews", "roles", "changes", "archive")
+RECORD_PAGES = (
+    "register", "hierarchy", "coverage", "assessment", "reviews", "records", "external-documents", "roles", "changes",
+    "archive",
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +70,11 @@ def own_pages_of(source: str) -> str:
 
 
 def register_ids(repo: LibraryRepo) -> tuple[list[str], list[str], list[str]]:
-    """Ids in register/ (the table), register.csv and register.json, in order."""
-    table = read_page(repo.site / "register" / "index.html").find("table", id="sms-register")
-    rows = table.find("tbody").find_all("tr")
-    html_ids = [row.find("td").text for row in rows]
+    """Ids in register/ (the documents' table, then the external documents'), register.csv
+    and register.json, in order."""
+    page = read_page(repo.site / "register" / "index.html")
+    tables = [page.find("table", id="sms-register"), *page.find_all("table", id="sms-register-external")]
+    html_ids = [row.find("td").text for table in tables for row in table.find("tbody").find_all("tr")]
     csv_ids = [row["id"] for row in csv.DictReader(io.StringIO((repo.site / "register.csv").read_text("utf-8")))]
     json_ids = [d["id"] for d in json.loads((repo.site / "register.json").read_text("utf-8"))["documents"]]
     return html_ids, csv_ids, json_ids
@@ -140,6 +144,16 @@ def test_register_lists_current_and_retired_documents_in_page_csv_and_json(sampl
     assert data["generated"] == SAMPLE_TODAY.isoformat()
 
 
+def test_register_lists_policies_processes_procedures_then_external_documents_each_by_id(sample):
+    data = json.loads((sample.site / "register.json").read_text("utf-8"))["documents"]
+    order = {"policy": 0, "process": 1, "procedure": 2, "external": 3}
+    keys = [(order[d["type"]], d["id"]) for d in data]
+    assert keys == sorted(keys)
+    assert [d["id"] for d in data][:1] == ["POL-CFG"]
+    procedure = next(d for d in data if d["id"] == "PRO-INC-002")
+    assert procedure["parents"] == ["PRC-INC"]  # a list in JSON
+
+
 def test_register_table_has_the_columns_of_the_spec_and_links_every_row(sample):
     path = sample.site / "register" / "index.html"
     table = read_page(path).find("table", id="sms-register")
@@ -184,11 +198,13 @@ def test_assessment_scores_items_a_to_q_each_with_a_verdict_and_evidence(sample)
     assert [row.attrs["id"] for row in rows] == [f"item-{letter}" for letter in "abcdefghijklmnopq"]
     for row in rows:
         cells = row.find_all("td")
-        assert cells[2].text in ("shown", "not shown", "not judged by the build"), (row.attrs["id"], cells[2].text)
-        assert cells[3].find_all("li"), f"{row.attrs['id']} has no evidence"
-    item_a = page.find("tr", id="item-a")
-    assert [td.text for td in item_a.find_all("td")][::2][:2] == ["a", "shown"]  # the two coverage gaps
-    assert "8.2.3" in item_a.text and "8.4.2" in item_a.text
+        assert cells[2].text in ("no deficiency found", "deficiency found", "for a person to judge"), (
+            row.attrs["id"], cells[2].text)
+        assert cells[3].find("p", class_="sms-verdict-summary").text, f"{row.attrs['id']} says nothing"
+    # b: the deliberate gap in clause 8.4.2 (demand management) has no process; o: both gaps.
+    item_b, item_o = page.find("tr", id="item-b"), page.find("tr", id="item-o")
+    assert item_b.find_all("td")[2].text == "deficiency found" and "8.4.2" in item_b.text
+    assert "8.2.3" in item_o.text and "8.4.2" in item_o.text
 
 
 def test_reviews_page_has_its_four_lists(sample):

@@ -161,7 +161,7 @@ def test_a_past_dip_that_a_later_version_superseded_is_an_sms302_notice(library,
     assert_finding(finding, "SMS302", "notice", PROCEDURE, spec.line_of("version"),
                    f"commit {dip} (2026-03-01)", "not above the earlier version 2.0", "superseded")
     assert run_cli(library, "check").exit_code == 0
-    assert run_cli(library, "check", "--strict").exit_code == 1
+    assert run_cli(library, "check", "--strict").exit_code == 0  # a notice never fails, not even --strict
 
 
 def test_a_committed_edit_without_a_bump_is_an_sms302_error_until_a_new_version_supersedes_it(library, findings_of):
@@ -275,7 +275,7 @@ def test_an_overdue_review_is_an_sms305_notice(library, findings_of, run_cli):
     assert_finding(finding, "SMS305", "notice", PROCEDURE, spec.line_of("review"),
                    "review overdue since 2026-05-31", "move `review`")
     assert run_cli(library, "check").exit_code == 0
-    assert run_cli(library, "check", "--strict").exit_code == 1
+    assert run_cli(library, "check", "--strict").exit_code == 0  # a date passing never fails a build
 
 
 def test_a_review_due_from_the_default_interval_points_at_approved(tmp_path, findings_of):

@@ -7,13 +7,21 @@ from dataclasses import replace
 
 from ..codes import Severity
 from ..model import Finding
-from . import content, control, hierarchy, versioning
+from . import content, control, documentation, external, hierarchy, records, versioning
 from .context import RuleContext
 
 RuleFamily = Callable[[RuleContext], Iterable[Finding]]
 
 # Front-matter findings (SMS1xx) come from loading; these families run on the loaded library.
-FAMILIES: tuple[RuleFamily, ...] = (hierarchy.check, versioning.check, control.check, content.check)
+FAMILIES: tuple[RuleFamily, ...] = (
+    hierarchy.check,
+    versioning.check,
+    control.check,
+    content.check,
+    records.check,
+    documentation.check,
+    external.check,
+)
 
 
 def run_rules(ctx: RuleContext) -> list[Finding]:

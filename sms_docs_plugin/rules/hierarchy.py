@@ -12,8 +12,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
     yield from _duplicates(library.documents)
     for doc in library.documents:
-        # Retired documents are archived: the hierarchy no longer applies to them.
-        if not doc.key or library.get(doc.id or "") is not doc or doc.status is Status.RETIRED:
+        # Retired documents are archived, and an external document sits beside the hierarchy:
+        # neither has parents to check.
+        if not doc.key or library.get(doc.id or "") is not doc or doc.status is Status.RETIRED or doc.is_external:
             continue
         yield from _parents(ctx, doc)
     yield from _cycles(ctx)
@@ -67,7 +68,16 @@ def _parents(ctx: RuleContext, doc: Document) -> Iterator[Finding]:
         if parent is doc:
             continue  # reported as a cycle
         found.append(parent)
-        if parent.doc_type is not expected:
+        if parent.is_external:
+            yield make_finding(
+                "SMS204",
+                doc.path,
+                line,
+                f"parent `{parent.id}` is an external document, which sits outside the hierarchy; list it in "
+                f"`references` instead and choose a {expected} as parent",
+                doc.id,
+            )
+        elif parent.doc_type is not expected:
             yield make_finding(
                 "SMS204",
                 doc.path,

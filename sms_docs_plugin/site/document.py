@@ -41,7 +41,7 @@ class DocumentView:
         self.history_url: str | None = None
 
     def link(self, doc: Document) -> Link:
-        note = "" if doc.status is Status.APPROVED else str(doc.status or "")
+        note = "" if doc.status is Status.APPROVED or doc.is_external else str(doc.status or "")
         return Link(f"{doc.id} {doc.title}", self.sitemap.doc_url(doc, self.page_url), note)
 
     @property
@@ -66,6 +66,20 @@ class DocumentView:
             if placement(c, self.settings) in keep and placement(c, self.settings) is not Placement.HIDDEN
         ]
 
+    def references(self) -> list[Link]:
+        """The external documents this document relies on."""
+        return [
+            self.link(ext) for ext in self.library.references_of(self.doc)
+            if placement(ext, self.settings) is not Placement.HIDDEN
+        ]
+
+    def referenced_by(self) -> list[Link]:
+        """For an external document: the current documents that rely on it."""
+        return [
+            self.link(d) for d in self.library.referenced_by(self.doc)
+            if placement(d, self.settings) in (Placement.CURRENT, Placement.DRAFT)
+        ]
+
     def banners(self) -> list[Banner]:
         doc = self.doc
         banners = []
@@ -80,7 +94,7 @@ class DocumentView:
             text = "This document is retired and kept for reference only. Do not use it."
             banners.append(Banner("obsolete", "Obsolete", text, replacements[0] if replacements else None))
         review = self.next_review
-        if doc.status is Status.APPROVED and review and review < self.today:
+        if (doc.status is Status.APPROVED or doc.is_external) and review and review < self.today:
             banners.append(
                 Banner("overdue", "Review overdue", f"The scheduled review was due on {review.isoformat()}.")
             )

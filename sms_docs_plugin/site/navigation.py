@@ -17,7 +17,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ..library import Library
-from ..model import DocType, Document
+from ..model import HIERARCHY, Document
 
 # Deeper policy chains are flattened: themes render the navigation recursively.
 MAX_DEPTH = 6
@@ -38,12 +38,16 @@ def library_navigation(
     tree: list[StructureItem] = []
     tree += _grouped([(top, _branch(top, library, pages, placed, 1)) for top in _tops(library, pages)], library)
     leftovers = [doc for doc in library.documents if doc.key in pages and doc.key not in placed]
-    for doc_type in DocType:
+    for doc_type in HIERARCHY:
         strays = [doc for doc in leftovers if doc.doc_type is doc_type]
         if strays:
             tree.append(Section(f"Other {doc_type.value}s", [pages[d.key or ""] for d in strays]))
     if tree:
         items.append(Section("Library", tree))
+    # Documents of external origin are not in the policy tree: they have a section of their own.
+    externals = sorted((doc for doc in leftovers if doc.is_external), key=lambda d: d.id or "")
+    if externals:
+        items.append(Section("External documents", _grouped([(d, pages[d.key or ""]) for d in externals], library)))
     if records:
         items.append(Section("Records", list(records)))
     return _finish(items)

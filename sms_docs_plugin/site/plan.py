@@ -110,8 +110,8 @@ class SitePlan:
             return
         for doc in self.docs.values():
             standing = self.standing(doc)
-            if standing is None or not doc.key:
-                continue
+            if standing is None or not doc.key or doc.is_external:
+                continue  # an external document has no versions of its own: its edition is in its panel
             entries = version_entries(
                 standing,
                 publish_past=self.settings.past_versions,
@@ -192,6 +192,8 @@ class SitePlan:
         page("coverage", "Coverage", records.coverage)
         page("assessment", "Assessment", records.assessment)
         page("reviews", "Reviews", records.reviews)
+        page("records", "Records retention", records.retention)
+        page("external-documents", "External documents", records.external)
         page("roles", "Roles", records.roles)
         page("changes", "Changes", lambda url: records.changes(url, get_relative_url("changes.xml", url)))
         page("archive", "Archive", records.archive)
@@ -236,7 +238,8 @@ class SitePlan:
         view.history_url = self._url(history_src_uri(doc), page_url)
         if not self.settings.allow_html:
             content = neutralise(content)  # SMS405 is the rule; this keeps script out whatever it missed
-        page = view.header_html() + content + view.footer_html() + self._history_sheet(doc, page_url)
+        sheet = "" if doc.is_external else self._history_sheet(doc, page_url)
+        page = view.header_html() + content + view.footer_html() + sheet
         return CONTENT_START + page + CONTENT_END
 
     def _standing_banners(self, doc: Document, page_url: str) -> list[Banner]:

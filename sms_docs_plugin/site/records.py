@@ -1,65 +1,56 @@
-"""The library-wide record pages: register, hierarchy, coverage, assessment, reviews, roles,
-changes and archive, plus the register files and the Atom feed of changes.
+"""The library-wide record pages: register, hierarchy, coverage, assessment, reviews, records
+retention, external documents, roles, changes and archive, plus the register files and the
+Atom feed of changes.
 
-Only published documents appear: a restricted document is absent from every one of them
-unless the build is told to include restricted material.
+What each page lists is decided below the site (register.py, assessment.py, clauses.py);
+this module turns it into pages with links. Only published documents appear: a restricted
+document is absent from every one of them unless the build is told to include restricted
+material.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-import json
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from mkdocs.utils import get_relative_url
 
 from ..analysis import Analysis
+from ..assessment import Evidence, assess
 from ..library import Library
-from ..model import Classification, DocType, Document, Finding, Status
+from ..model import HIERARCHY, Classification, DocType, Document, Finding, Status
 from ..publication import Placement, placement
+from ..register import (  # REGISTER_FIELDS: still importable where the register used to live
+    REGISTER_FIELDS,  # noqa: F401
+    RegisterRow,
+    external_documents,
+    published,
+    register_csv,
+    register_json,
+    register_rows,
+    retention_schedule,
+)
 from ..settings import Settings
 from ..standing import Withdrawn
-from .assessment import assess
 from .links import SiteMap
 from .render import render
 from .versions import VersionEntry
 
 DUE_SOON_DAYS = 30
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-REGISTER_FIELDS = (
-    "id", "title", "type", "version", "status", "owner", "approver", "approved", "effective",
-    "next_review", "classification", "parents", "path",
-)
-
-
-@dataclass
-class RegisterRow:
-    doc: Document
-    next_review: date | None
-    placement: Placement
-    parents: list[str]  # published parents only: a restricted parent's id is not disclosed
-
-    def as_dict(self) -> dict[str, str]:
-        doc = self.doc
-        return {
-            "id": doc.id or "",
-            "title": doc.title,
-            "type": doc.doc_type.value,
-            "version": doc.version,
-            "status": str(doc.status or ""),
-            "owner": doc.owner,
-            "approver": doc.approver,
-            "approved": doc.approved.isoformat() if doc.approved else "",
-            "effective": doc.effective().isoformat() if doc.effective() else "",
-            "next_review": self.next_review.isoformat() if self.next_review else "",
-            "classification": doc.classification.value,
-            "parents": " ".join(self.parents),
-            "path": doc.path,
-        }
+# The record pages an assessment item may point to, with the titles the navigation gives them.
+PAGE_TITLES = {
+    "register": "Register",
+    "hierarchy": "Hierarchy",
+    "coverage": "Coverage",
+    "assessment": "Assessment",
+    "reviews": "Reviews",
+    "records": "Records retention",
+    "external-documents": "External documents",
+    "roles": "Roles",
+    "changes": "Changes",
+    "archive": "Archive",
+}
 
 
 class Records:
@@ -80,10 +71,7 @@ class Records:
         self.sitemap = sitemap
         self.entries = entries
         self.today = analysis.today
-        self.published = [
-            doc for doc in self.library.documents
-            if doc.key and placement(doc, self.settings) is not Placement.HIDDEN and self.library.get(doc.id or "") is doc
-        ]
+        self.published = published(self.library)
 
     # -- shared helpers -------------------------------------------------------------------
 
@@ -91,17 +79,10 @@ class Records:
         return {"id": doc.id, "title": doc.title, "url": self.sitemap.doc_url(doc, page_url), "status": str(doc.status)}
 
     def rows(self) -> list[RegisterRow]:
-        interval = self.settings.review_interval_months
-        shown = {id(d) for d in self.published}
-        return [
-            RegisterRow(
-                d,
-                d.next_review(interval),
-                placement(d, self.settings),
-                [p.id or "" for p in self.library.parents_of(d) if id(p) in shown],
-            )
-            for d in self.published
-        ]
+        return register_rows(self.library)
+
+    def page_link(self, name: str, page_url: str) -> tuple[str, str]:
+        return (PAGE_TITLES[name], self.sitemap.page_url(f"{name}.md", page_url) or f"{name}/")
 
     def findings(self, *codes: str) -> list[Finding]:
         visible = {d.path for d in self.published}
@@ -110,40 +91,55 @@ class Records:
     # -- register ----------------------------------------------------------------------------
 
     def register(self, page_url: str) -> str:
+        rows = self.rows()
+        controlled = [row for row in rows if not row.doc.is_external]
         return render(
             "records/register.html",
-            rows=self.rows(),
+            rows=controlled,
+            externals=[row for row in rows if row.doc.is_external],
             url=lambda doc: self.sitemap.doc_url(doc, page_url),
-            types=[t.value for t in DocType],
-            statuses=sorted({str(d.status) for d in self.published}),
-            owners=sorted({d.owner for d in self.published if d.owner}),
+            types=[t.value for t in HIERARCHY],
+            statuses=sorted({str(row.doc.status) for row in controlled}),
+            owners=sorted({row.doc.owner for row in controlled if row.doc.owner}),
             csv_url=get_relative_url("register.csv", page_url),
             json_url=get_relative_url("register.json", page_url),
+            external_url=self.page_link("external-documents", page_url)[1],
         )
 
     def register_csv(self) -> str:
-        rows = [row.as_dict() for row in self.rows()]
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=REGISTER_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: _csv_safe(value) for key, value in row.items()})
-        return out.getvalue()
+        return register_csv(self.rows())
 
     def register_json(self) -> str:
-        data = {
-            "generated": self.today.isoformat(),
-            "commit": self.analysis.history.state.commit,
-            "documents": [row.as_dict() for row in self.rows()],
-        }
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return register_json(self.rows(), self.today, self.analysis.history.state.commit)
+
+    # -- records retention schedule ----------------------------------------------------------
+
+    def retention(self, page_url: str) -> str:
+        return render(
+            "records/retention.html",
+            groups=retention_schedule(self.library),
+            url=lambda doc: self.sitemap.doc_url(doc, page_url),
+        )
+
+    # -- external documents --------------------------------------------------------------------
+
+    def external(self, page_url: str) -> str:
+        return render(
+            "records/external.html",
+            entries=external_documents(self.library),
+            url=lambda doc: self.sitemap.doc_url(doc, page_url),
+            today=self.today,
+            folder=self.settings.library.get(DocType.EXTERNAL, "external"),
+        )
 
     # -- hierarchy -----------------------------------------------------------------------------
 
     def hierarchy(self, page_url: str) -> str:
         """Each document once under its main parent, and again, marked, under every other
         parent, so the tree shows every parent link a document page lists."""
-        visible = {id(d) for d in self.published if placement(d, self.settings) is not Placement.ARCHIVE}
+        visible = {
+            id(d) for d in self.published if placement(d, self.settings) is not Placement.ARCHIVE and not d.is_external
+        }
         placed: set[int] = set()
         lines: list[dict[str, object]] = []
 
@@ -186,13 +182,9 @@ class Records:
 
     # -- coverage --------------------------------------------------------------------------
 
-    def clauses(self) -> tuple[str, list[dict[str, str]]]:
-        listed = self.settings.clause_list  # read and checked with the options
-        return listed.standard, [{"number": c.number, "title": c.title} for c in listed.clauses]
-
     def coverage(self, page_url: str) -> str:
-        standard, clauses = self.clauses()
-        numbers = [c["number"] for c in clauses]
+        clause_list = self.settings.clause_list  # read and checked with the options
+        numbers = [c.number for c in clause_list.clauses]
         claims: dict[str, list[Document]] = defaultdict(list)
         for doc in self.published:
             if placement(doc, self.settings) is Placement.ARCHIVE:
@@ -200,18 +192,17 @@ class Records:
             for clause in doc.clauses:
                 claims[clause].append(doc)
         rows = []
-        for clause in clauses:
-            number = clause["number"]
-            heading = any(other.startswith(number + ".") for other in numbers)
-            docs = claims.get(number, [])
+        for clause in clause_list.clauses:
+            docs = claims.get(clause.number, [])
             rows.append(
                 {
-                    "number": number,
-                    "title": clause["title"],
-                    "depth": number.count("."),
-                    "heading": heading,
+                    "number": clause.number,
+                    "title": clause.title,
+                    "depth": clause.number.count("."),
+                    "heading": clause.heading,
                     "docs": [self.link(d, page_url) for d in sorted(docs, key=lambda d: (d.doc_type.level, d.id or ""))],
-                    "gap": not heading and not docs,
+                    "gap": not clause.heading and not docs,
+                    "asks": clause.documents,
                 }
             )
         leaves = [r for r in rows if not r["heading"]]
@@ -219,7 +210,7 @@ class Records:
         unknown = sorted(set(claims) - set(numbers))
         return render(
             "records/coverage.html",
-            standard=standard,
+            standard=clause_list.standard,
             rows=rows,
             covered=len(covered),
             total=len(leaves),
@@ -233,7 +224,8 @@ class Records:
         soon = self.today + timedelta(days=DUE_SOON_DAYS)
         overdue, due = [], []
         for row in self.rows():
-            if row.doc.status is not Status.APPROVED or row.next_review is None:
+            # External documents are reviewed too: is the edition relied on still the one in force?
+            if not (row.doc.status is Status.APPROVED or row.doc.is_external) or row.next_review is None:
                 continue
             if row.next_review < self.today:
                 overdue.append(row)
@@ -365,12 +357,24 @@ class Records:
     # -- assessment --------------------------------------------------------------------------
 
     def assessment(self, page_url: str) -> str:
-        return render("records/assessment.html", items=assess(self, page_url))
+        result = assess(self.analysis)
 
+        def evidence(line: Evidence) -> dict[str, object]:
+            return {"text": line.text, "docs": [self.link(doc, page_url) for doc in line.docs if doc.path in visible]}
 
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; a leading quote stops that."""
-    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+        visible = {d.path for d in self.published}
+        return render(
+            "records/assessment.html",
+            assessment=result,
+            items=[
+                {
+                    "item": item,
+                    "evidence": [evidence(line) for line in item.evidence],
+                    "pages": [self.page_link(name, page_url) for name in item.pages],
+                }
+                for item in result.items
+            ],
+        )
 
 
 def _tree_svg(lines: list[dict[str, object]]) -> str:

@@ -35,6 +35,8 @@ MAIN_PAGES = {
     "coverage": "coverage/",
     "assessment": "assessment/",
     "reviews": "reviews/",
+    "records": "records/",
+    "external-documents": "external-documents/",
     "roles": "roles/",
     "changes": "changes/",
     "archive": "archive/",

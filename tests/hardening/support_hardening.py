@@ -6,22 +6,14 @@ The library repositories themselves come from tests/support.py (`LibraryRepo`, `
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from serve_support import Server, fetch, free_port, serving, wait_for  # noqa: F401 - shared with the preview tests
 from support import Completed, LibraryRepo, default_body, doc, subprocess_env
 
 # Extensions of the built files that are text; everything else is read as bytes only.
@@ -154,81 +146,3 @@ def chown_tree(root: Path, user: str = "nobody", group: str = "nogroup") -> None
 def copy_repo(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, symlinks=True)
     return target
-
-
-# --------------------------------------------------------------------------- mkdocs serve
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str, timeout: float = 5) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - a local test server
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", "replace")
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, interval: float = 0.3) -> bool:
-    """Poll `condition` until it holds or `timeout` seconds passed; True when it held."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError, ConnectionError):
-            if condition():
-                return True
-        time.sleep(interval)
-    return False
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[str]
-    base: str
-    log_path: Path
-
-    def get(self, path: str) -> tuple[int, str]:
-        return fetch(self.base + path.lstrip("/"))
-
-    @property
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-@contextlib.contextmanager
-def serving(repo: LibraryRepo, log_path: Path, startup: float = 90) -> Iterator[Server]:
-    """`mkdocs serve` on a free port of 127.0.0.1, stopped (and killed if need be) afterwards."""
-    port = free_port()
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=repo.root,
-            env=subprocess_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-    server = Server(process, f"http://127.0.0.1:{port}/", log_path)
-    try:
-        up = wait_for(lambda: process.poll() is None and server.get("")[0] == 200, startup)
-        assert up, f"mkdocs serve did not come up on port {port}:\n{server.log[-4000:]}"
-        yield server
-    finally:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
