@@ -33,7 +33,7 @@ CONTRAST = """el => {
 }"""
 
 HINTS = {
-    "coverage/": "#sms-coverage .sms-note",
+    "coverage/": "#sms-coverage .sms-note, #sms-coverage tr.sms-gap td",
     "register/": ".sms-count",
     PROCEDURE: ".sms-note, .sms-breadcrumbs [aria-current]",
 }
