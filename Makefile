@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
+PDFTOTEXT := /usr/bin/pdftotext
 
 .PHONY: setup serve build test lint bench browser clean
 
@@ -22,11 +23,12 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict
 
-# Browser tests drive Debian's Chromium; install it when we are allowed to.
+# Browser tests drive Debian's Chromium and read printed PDFs back with poppler's pdftotext;
+# install both when we are allowed to.
 browser:
-	@test -x $(CHROMIUM) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; fi; }
+	@test -x $(CHROMIUM) -a -x $(PDFTOTEXT) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "Browser tests need Debian's chromium and poppler-utils: sudo apt-get install -y chromium poppler-utils"; exit 1; fi; }
 
 test: setup browser
 	$(BIN)/python -m pytest

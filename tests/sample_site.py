@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -67,6 +68,37 @@ def sample_repo(root: Path, options: Mapping[str, object] | None = None) -> Libr
     repo.git("config", "user.email", "sample@example.org")
     repo.git("config", "commit.gpgsign", "false")
     repo.commit("The sample library", when=SAMPLE_COMMIT_DATE)
+    return repo
+
+
+# A second commit of the sample: PRO-INC-002 gets a new version with one step inserted, so
+# the site has a superseded version, its page and a changes page.
+NEW_VERSION_SOURCE = "procedures/incident/pro-inc-002-log-and-classify.md"
+NEW_VERSION = "2.1"
+NEW_VERSION_STEP = "**Service Desk Analyst** — Read the caller's last three incidents before you classify this one."
+NEW_VERSION_COMMIT_DATE = "2026-11-25T10:00:00+00:00"
+
+
+def sample_with_new_version(root: Path) -> LibraryRepo:
+    """The sample at two commits: the second makes PRO-INC-002 2.1 with a step inserted after step 3."""
+    repo = sample_repo(root)
+    path = repo.root / NEW_VERSION_SOURCE
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("4. "))
+    lines.insert(at, f"4. {NEW_VERSION_STEP}")
+    text = "\n".join(lines)
+    for field, value in (
+        ("version", f'"{NEW_VERSION}"'),
+        ("approved", "2026-11-24"),
+        ("effective", "2026-11-25"),
+        ("review", "2027-11-24"),
+        ("change", "The analyst reads the caller's recent incidents before classifying."),
+    ):
+        text, count = re.subn(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M)
+        assert count == 1, f"{NEW_VERSION_SOURCE} has no {field}"
+    path.write_text(text, encoding="utf-8")
+    repo.commit(f"PRO-INC-002 {NEW_VERSION}", when=NEW_VERSION_COMMIT_DATE)
     return repo
 
 

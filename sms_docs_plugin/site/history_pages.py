@@ -26,6 +26,7 @@ from ..markdown_text import outline
 from ..model import Document
 from ..standing import Standing
 from .diff import version_diff
+from .page_toc import own_toc
 from .render import render
 from .safety import may_carry_markup, neutralise
 from .versions import VersionEntry, previous_comparable
@@ -37,8 +38,6 @@ _CANONICAL = re.compile(r'<link rel="canonical"[^>]*>')
 _PRINT_DOC = re.compile(r'<span class="sms-print-doc">.*?</span>', re.S)
 _LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-# A past version has no table of contents of its own in the sidebar.
-_NO_TOC = "<style>.md-sidebar.md-sidebar--secondary{display:none !important}</style>"
 CHUNK = 50  # documents whose old texts are read in one batch (and held in memory)
 _CROSS_REFERENCES = re.compile(r"^ {0,3}\[[^\]]+\]:|\[\^|^\*\[", re.M)
 
@@ -69,16 +68,17 @@ class Shell:
         if start < 0 or end < 0 or title is None or label is None or label.start() < title.end():
             return None
         head = page_html[title.end() : label.start()]
-        head = _CANONICAL.sub("", head, 1).replace("</head>", _NO_TOC + "</head>", 1)
+        head = _CANONICAL.sub("", head, 1)
         pieces = (page_html[: title.start()], head, page_html[label.end() : start])
         return cls(pieces, page_html[end + len(CONTENT_END) :])
 
     def page(self, title: str, site_name: str, content: str, print_label: str) -> str:
+        head, content = own_toc(self.pieces[1], content)
         return "".join(
             (
                 self.pieces[0],
                 f"<title>{html.escape(title)} - {html.escape(site_name)}</title>",
-                self.pieces[1],
+                head,
                 f'<span class="sms-print-doc">{html.escape(print_label)}</span>',
                 self.pieces[2],
                 content,

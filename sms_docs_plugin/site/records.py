@@ -135,28 +135,39 @@ class Records:
     # -- hierarchy -----------------------------------------------------------------------------
 
     def hierarchy(self, page_url: str) -> str:
+        """Each document once under its main parent, and again, marked, under every other
+        parent, so the tree shows every parent link a document page lists."""
         visible = {
             id(d) for d in self.published if placement(d, self.settings) is not Placement.ARCHIVE and not d.is_external
         }
         placed: set[int] = set()
         lines: list[dict[str, object]] = []
-        extra_edges: list[tuple[int, int]] = []
-        index_of: dict[int, int] = {}
 
         def visit(start: Document) -> None:
-            stack = [(start, 0)]
+            stack: list[tuple[Document, int, Document | None]] = [(start, 0, None)]
             while stack:
-                doc, depth = stack.pop()
+                doc, depth, main = stack.pop()
+                if main is not None:  # a second parent's line: the document's subtree is under `main`
+                    lines.append({"doc": doc, "depth": depth, "link": self.link(doc, page_url), "main": self.link(main, page_url)})
+                    continue
                 if id(doc) in placed:
                     continue
                 placed.add(id(doc))
-                index_of[id(doc)] = len(lines)
-                lines.append({"doc": doc, "depth": depth, "link": self.link(doc, page_url)})
-                children = [
-                    c for c in self.library.children_of(doc)
-                    if id(c) in visible and self.library.primary_parent(c) is doc and id(c) not in placed
-                ]
-                stack.extend((child, depth + 1) for child in reversed(children))
+                lines.append({"doc": doc, "depth": depth, "link": self.link(doc, page_url), "main": None})
+                below = []
+                for child in self.library.children_of(doc):
+                    if id(child) not in visible:
+                        continue
+                    primary = self.library.primary_parent(child)
+                    if primary is doc and id(child) not in placed:
+                        below.append((child, depth + 1, None))
+                    elif primary is not doc and primary is not None and id(primary) in visible:
+                        below.append((child, depth + 1, primary))
+                    elif primary is None or id(primary) not in visible:
+                        # No main parent on the tree: the first shown parent holds the subtree.
+                        holder = next((p for p in self.library.parents_of(child) if id(p) in visible), None)
+                        below.append((child, depth + 1, None if holder is doc else holder))
+                stack.extend(reversed(below))
 
         roots = [d for d in self.published if id(d) in visible and not self.library.parents_of(d)]
         root = self.library.root_policy
@@ -167,12 +178,7 @@ class Records:
         for doc in self.published:
             if id(doc) in visible and id(doc) not in placed:
                 visit(doc)
-        for doc in self.published:
-            for parent in self.library.parents_of(doc):
-                if id(doc) in index_of and id(parent) in index_of and self.library.primary_parent(doc) is not parent:
-                    extra_edges.append((index_of[id(parent)], index_of[id(doc)]))
-        svg = _tree_svg(lines, extra_edges, self.library)
-        return render("records/hierarchy.html", lines=lines, svg=svg)
+        return render("records/hierarchy.html", lines=lines, svg=_tree_svg(lines))
 
     # -- coverage --------------------------------------------------------------------------
 
@@ -303,10 +309,20 @@ class Records:
             "records/changes.xml",
             items=items,
             site_url=site_url.rstrip("/") + "/" if site_url else "",
-            doc_url=lambda doc: self.sitemap.doc_urls.get(doc.key or "", ""),
+            entry_url=self._entry_url,
             updated=updated,
             site_name=site_name,
         )
+
+    def _entry_url(self, item: dict[str, object]) -> str:
+        """Where a feed entry leads, relative to the site root (and so to the feed, which sits
+        there): the version's own page (a superseded or upcoming one), else the document, else
+        the site's home."""
+        entry: VersionEntry = item["entry"]  # type: ignore[assignment]
+        doc: Document = item["doc"]  # type: ignore[assignment]
+        if entry.url_path:
+            return entry.url_path.removesuffix("index.html")
+        return self.sitemap.doc_urls.get(doc.key or "") or "./"
 
     # -- archive -------------------------------------------------------------------------------
 
@@ -361,40 +377,51 @@ class Records:
         )
 
 
-def _tree_svg(lines: list[dict[str, object]], extra_edges: list[tuple[int, int]], library: Library) -> str:
-    """The hierarchy as an SVG drawn at build time: no script, no outside request."""
-    row, indent, width = 22, 26, 560
-    height = row * len(lines) + 10
-    parts = [
-        f'<svg class="sms-tree" role="img" aria-label="Diagram of the document hierarchy" '
-        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-    ]
+def _tree_svg(lines: list[dict[str, object]]) -> str:
+    """The hierarchy as an SVG drawn at build time: no script, no outside request. A second
+    parent's line is drawn like any other, with a dashed connector and an "also under" label,
+    so each parent link is a line of its own instead of an arc across the tree."""
+    row, indent, char = 22, 26, 7
     colours = {DocType.POLICY: "#3f51b5", DocType.PROCESS: "#00897b", DocType.PROCEDURE: "#6d4c41"}
     positions: list[tuple[int, int]] = []
+    labels: list[str] = []
     stack: list[int] = []
+    edges: list[str] = []
     for index, line in enumerate(lines):
         depth = int(line["depth"])  # type: ignore[arg-type]
+        doc: Document = line["doc"]  # type: ignore[assignment]
+        main = line["main"]
         x, y = 10 + depth * indent, 16 + index * row
         positions.append((x, y))
+        label = f"{doc.id} {doc.title}"
+        if main:
+            label += f" (also here; main place under {main['id']})"  # type: ignore[index]
+        labels.append(label)
         del stack[depth:]
         if depth and stack:
             px, py = positions[stack[-1]]
-            parts.append(f'<path d="M{px + 5},{py + 5} V{y - 4} H{x - 2}" fill="none" stroke="#9e9e9e"/>')
+            dash = ' stroke-dasharray="4 3"' if main else ""
+            edges.append(f'<path d="M{px + 5},{py + 5} V{y - 4} H{x - 2}" fill="none" stroke="#9e9e9e"{dash}/>')
         stack.append(index)
-    for parent, child in extra_edges:
-        py, cy = positions[parent][1], positions[child][1]
-        parts.append(
-            f'<path d="M{width - 30},{py - 4} C{width - 10},{py} {width - 10},{cy} {width - 30},{cy - 4}" '
-            'fill="none" stroke="#bdbdbd" stroke-dasharray="3 3"/>'
-        )
-    for (x, y), line in zip(positions, lines, strict=True):
-        doc: Document = line["doc"]  # type: ignore[assignment]
-        colour = colours[doc.doc_type]
-        label = html.escape(f"{doc.id} {doc.title}")
+    width = max((x + 12 + char * len(label) for (x, _), label in zip(positions, labels, strict=True)), default=200) + 10
+    height = row * len(lines) + 10
+    parts = [
+        f'<svg class="sms-tree" role="img" aria-label="Diagram of the document hierarchy" '
+        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        *edges,
+    ]
+    for (x, y), line, label in zip(positions, lines, labels, strict=True):
+        doc = line["doc"]  # type: ignore[assignment]
         link = line["link"]
         url = html.escape(str(link["url"] or ""), quote=True)  # type: ignore[index]
-        parts.append(f'<a href="{url}"><rect x="{x - 4}" y="{y - 11}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 12}" y="{y - 2}" font-size="12" fill="currentColor">{label}</text></a>')
+        also = line["main"] is not None
+        box = (
+            f'<rect x="{x - 4}" y="{y - 11}" width="10" height="10" fill="none" stroke="{colours[doc.doc_type]}" stroke-width="2"/>'
+            if also else f'<rect x="{x - 4}" y="{y - 11}" width="10" height="10" fill="{colours[doc.doc_type]}"/>'
+        )
+        style = ' font-style="italic" class="sms-tree-also"' if also else ""
+        parts.append(f'<a href="{url}">{box}')
+        parts.append(f'<text x="{x + 12}" y="{y - 2}" font-size="12" fill="currentColor"{style}>{html.escape(label)}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -11,14 +11,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sample_site import REPO_ROOT, SiteServer, built_sample
-from support_browser import CHROMIUM, LAUNCH_ARGS, VIEWPORT, SampleSite
+from sample_site import REPO_ROOT, SiteServer, build_sample, built_sample, sample_with_new_version
+from support_browser import CHROMIUM, LAUNCH_ARGS, PHONE, VIEWPORT, SampleSite
 
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleSite]:
     """`mkdocs build --strict` of the sample at one commit, served until the session ends."""
     repo = built_sample(tmp_path_factory.mktemp("browser-sample") / "northwind")
+    server = SiteServer(repo.site)
+    try:
+        yield SampleSite(repo, server.url)
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def versioned_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleSite]:
+    """The sample at two commits (PRO-INC-002 2.0, then 2.1): past-version and changes pages exist."""
+    repo = sample_with_new_version(tmp_path_factory.mktemp("browser-versioned") / "northwind")
+    result = build_sample(repo)
+    assert result.returncode == 0, f"mkdocs build --strict of the versioned sample failed:\n{result.output}"
     server = SiteServer(repo.site)
     try:
         yield SampleSite(repo, server.url)
@@ -52,6 +65,15 @@ def context(chromium_browser, sample_site: SampleSite):  # noqa: ANN001, ANN201
     context = chromium_browser.new_context(viewport=VIEWPORT, base_url=sample_site.url)
     context.set_default_timeout(15_000)
     yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(chromium_browser):  # noqa: ANN001, ANN201
+    """A page in a fresh context as wide as a small phone (360 CSS pixels)."""
+    context = chromium_browser.new_context(viewport=PHONE)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
     context.close()
 
 

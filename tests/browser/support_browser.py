@@ -22,6 +22,8 @@ LAUNCH_ARGS = [
 ]
 # Wide enough for Material's navigation sidebar (shown from 76.25em = 1220px).
 VIEWPORT = {"width": 1280, "height": 900}
+# The narrowest phone the site is laid out for (SPEC §5: no sideways scrolling at 360 px).
+PHONE = {"width": 360, "height": 780}
 
 
 @dataclass
@@ -113,7 +115,8 @@ def search(page, query: str, timeout: float = 15.0) -> SearchResults:  # noqa: A
         }""",
         count,
     )
-    found = page.locator(".md-search-result__item").evaluate_all(
+    # A search for a document's id shows that document alone: the other results are hidden.
+    found = page.locator(".md-search-result__item:not([hidden])").evaluate_all(
         """items => items.map(item => ({
             title: (item.querySelector("article h1") || {textContent: ""}).textContent,
             text: item.innerText,

@@ -1,5 +1,7 @@
-"""The record pages in a real browser (SPEC §5, issue 7): the register filters and sorts in
-the page and its files download; the coverage page makes its gaps stand out."""
+"""The record pages in a real browser (SPEC §5, issues 7 and 16): the register filters and
+sorts in the page (with the keyboard too) and its files download; the coverage page makes its
+gaps stand out; retired documents are marked wherever they are listed; the Atom feed's entries
+open their pages."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import csv
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from urllib.parse import urljoin
 
 import pytest
@@ -17,6 +20,7 @@ from support_browser import visible_rows
 pytestmark = pytest.mark.browser
 
 REGISTER = "#sms-register"
+ATOM = "{http://www.w3.org/2005/Atom}"
 ID, TITLE, TYPE, VERSION, STATUS, OWNER = range(6)
 NEXT_REVIEW = 8
 
@@ -140,3 +144,101 @@ def test_coverage_links_open_the_claiming_documents(page, sample_site):
     expect(row).to_have_class(re.compile(r"\bsms-covered\b"))
     row.get_by_role("link", name="PRO-INC-002").click()
     expect(page.locator(".sms-meta-id")).to_have_text("PRO-INC-002")
+
+
+# --------------------------------------------------------------------------- issue 16: register
+
+
+def test_register_dates_never_wrap_on_a_desktop_screen(page, sample_site):
+    page.goto(sample_site.at("register/"))
+    assert page.viewport_size["width"] == 1280
+    # The Approved and Next review columns, found by their headings.
+    headings = page.locator(f"{REGISTER} thead th").all_inner_texts()
+    columns = [headings.index("Approved") + 1, headings.index("Next review") + 1]
+    dates = page.locator(", ".join(f"{REGISTER} tbody td:nth-child({n})" for n in columns))
+    assert dates.count() >= 2 * len(visible_rows(page, REGISTER))  # approved and next review
+    lines = dates.evaluate_all(
+        """cells => cells.map(cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return [cell.textContent.trim(), new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size];
+        })"""
+    )
+    wrapped = [text for text, count in lines if count != 1]
+    assert wrapped == [], f"dates broken over lines: {wrapped[:5]}"
+    assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) for text, _ in lines)
+
+
+def test_register_headings_sort_with_the_keyboard(page, sample_site):
+    page.goto(sample_site.at("register/"))
+    before = visible_rows(page, REGISTER)
+    th = page.locator(f"{REGISTER} thead th", has_text=re.compile(r"^Id$"))
+    button = th.get_by_role("button", name="Id")
+    expect(button).to_have_count(1)
+    expect(th).not_to_have_attribute("role", "button")  # the heading stays a column heading
+
+    # Reachable with Tab from the filters, like any control of the page.
+    page.locator('select[aria-label="Owner"]').focus()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if button.evaluate("b => b === document.activeElement"):
+            break
+    assert button.evaluate("b => b === document.activeElement"), "Tab never reaches the Id heading"
+
+    page.keyboard.press("Enter")
+    expect(th).to_have_attribute("aria-sort", "ascending")
+    assert ids(visible_rows(page, REGISTER)) == sorted(ids(before))
+    page.keyboard.press("Space")
+    expect(th).to_have_attribute("aria-sort", "descending")
+    assert ids(visible_rows(page, REGISTER)) == sorted(ids(before), reverse=True)
+    # Only the sorted column says how it is sorted.
+    expect(page.locator(f"{REGISTER} thead th[aria-sort]")).to_have_count(1)
+
+
+# --------------------------------------------------------------------------- issue 16: retired, feed
+
+
+def test_roles_and_changes_mark_the_retired_document(page, sample_site, artifacts):
+    for path in ("roles/", "changes/"):
+        page.goto(sample_site.at(path))
+        listed = page.locator("article li, article tr").filter(has=page.get_by_role("link", name=RETIRED_ID))
+        assert listed.count() > 0, f"{path} does not list {RETIRED_ID}"
+        for item in listed.all():
+            expect(item.locator(".sms-mark--retired")).to_have_text("retired")
+        # The control: current documents carry no mark.
+        current = page.locator("article li, article tr").filter(has=page.get_by_role("link", name="PRO-INC-002"))
+        assert current.count() > 0 and current.locator(".sms-mark").count() == 0
+    page.goto(sample_site.at("roles/"))
+    page.get_by_role("link", name=RETIRED_ID).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "screenshots" / "roles-retired-mark.png"))
+
+
+def test_a_retired_page_shows_no_current_version_and_no_next_review(page, sample_site):
+    page.goto(sample_site.at("procedures/incident/pro-inc-009-escalate-by-fax/"))
+    review = page.locator(".sms-meta tr", has=page.locator("th", has_text="Next review")).locator("td").first
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", review.inner_text()), review.inner_text()
+    sheet = page.locator(".sms-history-sheet")
+    expect(sheet).to_contain_text("(retired)")
+    expect(sheet).not_to_contain_text(re.compile(r"\((current|in force)\b"))
+    # The control: a current page shows both.
+    page.goto(sample_site.at("procedures/incident/pro-inc-002-log-and-classify/"))
+    expect(page.locator(".sms-history-sheet")).to_contain_text(re.compile(r"\((current|in force)\b"))
+
+
+def test_every_entry_of_the_atom_feed_links_to_a_page_that_opens(page, sample_site):
+    page.goto(sample_site.at("changes/"))
+    feed_url = urljoin(page.url, page.get_by_role("link", name="Atom feed").get_attribute("href"))
+    response = page.request.get(feed_url)
+    assert response.ok, response.status
+    root = ET.fromstring(response.text())
+    entries = root.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        links = entry.findall(f"{ATOM}link")
+        title = entry.findtext(f"{ATOM}title")
+        assert len(links) == 1 and links[0].get("href"), title
+        target = urljoin(feed_url, links[0].get("href"))  # relative links resolve against the feed
+        opened = page.request.get(target)
+        assert opened.ok, (title, target, opened.status)
+        doc_id = title.split()[0]
+        assert doc_id in opened.text(), (title, target)

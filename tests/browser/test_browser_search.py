@@ -26,12 +26,12 @@ RETIRED_PAGE = page_folder(RETIRED_SOURCE)
 RESTRICTED_PAGE = page_folder(RESTRICTED_SOURCE)
 
 
-def test_searching_an_id_puts_that_procedure_first_and_opens_it(page, sample_site, js_errors):
+def test_searching_an_id_finds_that_procedure_alone_and_opens_it(page, sample_site, js_errors):
     page.goto(sample_site.url)
     results = search(page, "PRO-INC-002")
 
-    assert results.items, f"no result for PRO-INC-002 ({results.meta})"
-    assert results.items[0].title == "PRO-INC-002 Log and classify an incident", [i.title for i in results.items[:5]]
+    assert [i.title for i in results.items] == ["PRO-INC-002 Log and classify an incident"], results.meta
+    assert results.count == 1 and results.meta == "1 matching document", results.meta
 
     page.locator(".md-search-result__item a.md-search-result__link").first.click()
     page.wait_for_url(re.compile(r"/pro-inc-002-log-and-classify/"))
@@ -132,3 +132,48 @@ def test_archive_lists_the_retired_document_and_its_page_is_marked_obsolete(page
     expect(page.locator(".sms-meta .sms-status")).to_have_text("retired")
     # The page itself is outside the current navigation.
     expect(page.locator('nav.md-nav--primary a[href*="pro-inc-009"]')).to_have_count(0)
+
+
+# --------------------------------------------------------------------------- issue 16: ids
+
+
+@pytest.mark.parametrize("query", ["PRO-INC-002", "pro-inc-002", "PRC-INC", "POL-SMS"])
+def test_an_exact_id_finds_its_document_alone(page, sample_site, query):
+    page.goto(sample_site.url)
+    results = search(page, query)
+    assert len(results.items) == 1, [i.title for i in results.items]
+    assert results.items[0].title.startswith(query.upper() + " "), results.items[0].title
+
+
+def test_words_and_partial_ids_still_find_every_page_that_has_them(page, sample_site):
+    # The control: only an exact id narrows the list.
+    page.goto(sample_site.url)
+    assert search(page, "incident").count > 5
+    partial = search(page, "PRO-INC")
+    assert partial.count > 1, partial.meta
+    assert any(i.title.startswith("PRO-INC-002 ") for i in partial.items)
+
+
+def test_the_page_opened_from_an_id_search_highlights_the_whole_id_only(page, sample_site, artifacts):
+    page.goto(sample_site.url)
+    search(page, "PRO-INC-002")
+    page.screenshot(path=str(artifacts / "screenshots" / "search-exact-id.png"))
+    page.locator(".md-search-result__item:not([hidden]) a.md-search-result__link").first.click()
+    page.wait_for_url(re.compile(r"/pro-inc-002-log-and-classify/"))
+    marks = page.locator("article mark[data-md-highlight]")
+    expect(marks.first).to_be_visible()
+    assert set(marks.all_inner_texts()) == {"PRO-INC-002"}, marks.all_inner_texts()
+    # Words that merely contain "pro" or "inc" ("approved", "incident") are not marked.
+    article = page.locator("article").inner_text()
+    assert "approved" in article and "incident" in article
+    assert page.locator("article mark", has_text=re.compile(r"^(pro|inc|002)$", re.I)).count() == 0
+    page.screenshot(path=str(artifacts / "screenshots" / "search-exact-id-opened.png"))
+
+
+def test_a_word_search_leaves_materials_result_links_as_they_are(page, sample_site):
+    # The control of the test above: only an exact id changes what a result opens.
+    page.goto(sample_site.url)
+    results = search(page, "caller")
+    assert results.links and not any("sms-id=" in link for link in results.links), results.links
+    id_results = search(page, "PRO-INC-002")
+    assert all("sms-id=PRO-INC-002" in link for link in id_results.links), id_results.links
