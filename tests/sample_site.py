@@ -27,7 +27,7 @@ from support import Completed, LibraryRepo, copy_tree
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ("mkdocs.yml", "content", "policies", "processes", "procedures")
 
-# The sample's documents were approved up to 2026-10; the build's "today" lies after all of
+# The sample's documents were approved up to 2026-11-30; the build's "today" lies after all of
 # them, so no banner depends on the day the suite runs.
 SAMPLE_EPOCH = "1796083200"  # 2026-12-01 00:00 UTC
 SAMPLE_TODAY = datetime.fromtimestamp(int(SAMPLE_EPOCH), UTC).date()

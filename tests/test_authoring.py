@@ -399,7 +399,7 @@ def test_every_sample_document_satisfies_the_schema(schema, path):
 
 def test_the_sample_has_documents_of_every_type():
     folders = {p.relative_to(REPO_ROOT).parts[0] for p in sample_documents()}
-    assert folders == {"policies", "processes", "procedures"}
+    assert folders == {"policies", "processes", "procedures", "external"}
 
 
 # --------------------------------------------------------------------------- sms-docs register

@@ -331,7 +331,7 @@ def test_severity_off_in_mkdocs_yml_lets_the_build_pass(make_library):
 
 # --------------------------------------------------------------------------- the sample library (issue 2, Done when)
 
-SAMPLE = ("mkdocs.yml", "content", "policies", "processes", "procedures")
+SAMPLE = ("mkdocs.yml", "content", "policies", "processes", "procedures", "external")
 
 
 def test_sample_library_builds_strict_and_an_orphan_fails_both_doors(tmp_path):

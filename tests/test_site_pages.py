@@ -149,7 +149,7 @@ def test_register_lists_policies_processes_procedures_then_external_documents_ea
     order = {"policy": 0, "process": 1, "procedure": 2, "external": 3}
     keys = [(order[d["type"]], d["id"]) for d in data]
     assert keys == sorted(keys)
-    assert [d["id"] for d in data][:1] == ["POL-CFG"]
+    assert [d["id"] for d in data][:1] == ["POL-AUD"]
     procedure = next(d for d in data if d["id"] == "PRO-INC-002")
     assert procedure["parents"] == ["PRC-INC"]  # a list in JSON
 
@@ -222,8 +222,8 @@ def test_reviews_page_has_its_four_lists(sample):
 def test_roles_page_lists_what_each_role_owns_and_approves(sample):
     page = read_page(sample.site / "roles" / "index.html")
     roles = {h.text: h for h in page.find_all("h2") if h.attrs.get("id", "").startswith("role-")}
-    assert "Incident Manager" in roles and "Head of Service Desk" in roles, list(roles)
-    block = following(roles["Incident Manager"])
+    assert "Head of Service Desk" in roles and "Managing Director" in roles, list(roles)
+    block = following(roles["Head of Service Desk"])
     owned = next(node for node in block if isinstance(node, Node) and "sms-relations" in node.classes)
     assert "PRO-INC-002" in owned.text
 
