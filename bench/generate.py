@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate a synthetic SMS library git repository for the benchmark (issue 6).
+"""Generate a synthetic SMS library git repository for the benchmark.
 
     python bench/generate.py OUT_DIR --docs N --commits M [--seed S]
 

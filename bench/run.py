@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark runner for sms-docs (issue 6).
+"""Benchmark runner for sms-docs.
 
     python bench/run.py --docs 2000 --commits 20000 [--seed 1] [--runs 3] [--keep DIR]
 
@@ -15,7 +15,7 @@ by side on the same repository, each measure once per run:
   (e)  one raw `git log --name-status -M` pass
 
 It prints the median wall time of the runs, CPU time and peak memory (max RSS of the child
-process tree, from os.wait4) of each measure, then the ratios that issue 6 sets targets
+process tree, from os.wait4) of each measure, then the ratios the project sets targets
 for, and writes everything to bench/results-<docs>.json. Measures that need the sms-docs
 package are reported as "not available" until it is installed (`pip install -e .`).
 
@@ -446,7 +446,7 @@ def serve_rebuild(python: str, cfg: Path, cwd: Path, doc: Path, runs: int, logfi
 # ------------------------------------------------------------------------------------ main
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Benchmark sms-docs against plain MkDocs (issue 6).")
+    ap = argparse.ArgumentParser(description="Benchmark sms-docs against plain MkDocs.")
     ap.add_argument("--docs", type=int, default=200)
     ap.add_argument("--commits", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
@@ -700,7 +700,7 @@ def compute_ratios(results: dict, docs: int, serve: dict | None = None) -> list[
 
 def print_table(rep: dict) -> None:
     p, gen = rep["params"], rep["repository"]
-    print(f"\nsms-docs benchmark (issue 6): {p['docs']:,} documents, {p['commits']:,} commits, "
+    print(f"\nsms-docs benchmark: {p['docs']:,} documents, {p['commits']:,} commits, "
           f"seed {p['seed']}, median of {p['runs']} run(s)")
     how = "cached" if gen.get("cached") else f"generated in {gen.get('wall_seconds')} s"
     print(f"repository: {gen.get('policies')} policies, {gen.get('processes')} processes, "

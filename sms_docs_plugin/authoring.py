@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 
 from .analysis import build_date
+from .document_templates import template_text
 from .history import LibraryHistory
 from .library import Library
 from .model import DocType, Document, add_months
-from .templates_catalog import template_text
 
 DEFAULT_PREFIX = {DocType.POLICY: "POL", DocType.PROCESS: "PRC", DocType.PROCEDURE: "PRO", DocType.EXTERNAL: "EXT"}
 _STOP_WORDS = {

@@ -18,6 +18,7 @@ from .codeowners import codeowners
 from .codes import Severity
 from .history import DocHistory, HistoryError, Revision, VersionRecord, read_history
 from .library import load_library
+from .mkdocs_yml import SetupError, load_settings
 from .model import DocType
 from .register import register_csv, register_json, register_rows
 from .report import format_github, format_github_notice, format_json, format_text
@@ -25,7 +26,6 @@ from .reviews import review_list
 from .rules import failing
 from .schema import front_matter_schema
 from .settings import Settings
-from .settings_loader import SetupError, load_settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_SETUP = 0, 1, 2
 

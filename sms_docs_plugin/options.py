@@ -2,7 +2,7 @@
 
 `read_options` turns the raw option mapping into `Settings`, or raises `OptionsError`
 listing every problem. The MkDocs door (plugin.py, on_config) and the CLI
-(settings_loader.py) both call it, so `mkdocs build` and `sms-docs check` refuse the same
+(mkdocs_yml.py) both call it, so `mkdocs build` and `sms-docs check` refuse the same
 options in the same words. `SCHEMA` holds each option's reader and description; the
 defaults are the field defaults of `Settings`, declared there once. No MkDocs here.
 """

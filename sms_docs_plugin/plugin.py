@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import Literal
 
+from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -17,7 +18,6 @@ from mkdocs.utils import CountHandler
 
 from .analysis import Analysis, analyse
 from .codes import Severity
-from .config import SmsDocsConfig
 from .history import HistoryError
 from .options import OptionsError, describe, read_options
 from .report import format_text
@@ -32,6 +32,16 @@ TOOL_LOG = logging.getLogger(BasePlugin.__module__.split(".", 1)[0])
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent / "templates" / "overrides"
+
+
+class SmsDocsConfig(Config):
+    """The `sms-docs` block as MkDocs sees it: taken as written. MkDocs' own option classes
+    would check types in their own words and only warn about an unknown option; on_config
+    hands the block to options.py instead, so `mkdocs build` refuses exactly what
+    `sms-docs check` refuses, in the same words."""
+
+    def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        return [], []
 
 
 class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):

@@ -34,7 +34,7 @@ AUTHOR = ("Test Author", "author@example.org")
 FOLDERS = {"policy": "policies", "process": "processes", "procedure": "procedures", "external": "external"}
 FIELD_ORDER = ("id", "type", "title", "version", "status", "owner", "approver", "approved", "parents")
 VENV_BIN = Path(sys.executable).parent
-PACKAGED_TEMPLATES = Path(sms_docs_plugin.model.__file__).resolve().parent / "data" / "templates"
+PACKAGED_TEMPLATES = Path(sms_docs_plugin.model.__file__).resolve().parent / "data" / "document-templates"
 
 
 def subprocess_env(**extra: str | None) -> dict[str, str]:

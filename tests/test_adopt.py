@@ -1,4 +1,4 @@
-"""`sms-docs adopt [PATH] [--dry-run] [--approve-as ROLE]` (SPEC §6; issue 14).
+"""`sms-docs adopt [PATH] [--dry-run] [--approve-as ROLE]` (SPEC §6).
 
 Four folders written for these tests (tests/adoption_corpora/), each structured the way
 real policy sets are: `security-policies` (one folder named "Security Policies", escaped

@@ -1,4 +1,4 @@
-"""The documentation assessment (SPEC §5 Assessment; issue 13): the library held against
+"""The documentation assessment (SPEC §5 Assessment): the library held against
 ISO/IEC TR 20000-5 (DTR 2009) Annex D.2 in the standard's letters and order, a to q, each
 with a verdict in plain words and its evidence. Every automatic verdict flips when its
 evidence appears; the clause list (the `clauses` option) drives items a, b, c and l."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from authoring_support import body_with, words
+from findings_support import body_with, words
 from support import LibraryRepo, doc, external_doc, read_page
 
 LETTERS = list("abcdefghijklmnopq")

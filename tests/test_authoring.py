@@ -1,4 +1,4 @@
-"""Authoring through pull requests (SPEC §6; issue 4): `sms-docs new`, `schema`, `register`,
+"""Authoring through pull requests (SPEC §6): `sms-docs new`, `schema`, `register`,
 `codeowners`, the pre-commit hook and the CI workflows, and the newcomer's whole path from
 `sms-docs new` to a published page.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from authoring_support import (
+from findings_support import (
     REPO_ROOT,
     as_editor_sees,
     check_json,

@@ -1,4 +1,4 @@
-"""`mkdocs build` of real libraries (SPEC §3, §5; issue 2): pages, panels, links, escaping,
+"""`mkdocs build` of real libraries (SPEC §3, §5): pages, panels, links, escaping,
 and a failed build that leaves the previously published site exactly as it was.
 
 The built sites are shared per module: one default build and one with drafts published.
@@ -329,7 +329,7 @@ def test_severity_off_in_mkdocs_yml_lets_the_build_pass(make_library):
     assert result.returncode == 0, result.output
 
 
-# --------------------------------------------------------------------------- the sample library (issue 2, Done when)
+# --------------------------------------------------------------------------- the sample library
 
 SAMPLE = ("mkdocs.yml", "content", "policies", "processes", "procedures", "external")
 

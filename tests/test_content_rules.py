@@ -1,4 +1,4 @@
-"""Content rules SMS401–SMS405 (SPEC §3; ISO/IEC 20000-5 Annex D.2 e, j, m, o; issue 4).
+"""Content rules SMS401–SMS405 (SPEC §3; ISO/IEC 20000-5 Annex D.2 e, j, m, o).
 
 Roles not names, no near-duplicates, templates followed, no links to obsolete, draft or
 unknown documents, no raw HTML. Each rule gets one library shared by its tests, checked by
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from authoring_support import (
+from findings_support import (
     assert_finding,
     body_line,
     body_with,

@@ -1,4 +1,4 @@
-"""The core imports no MkDocs (issue 14; README, architecture notes).
+"""The core imports no MkDocs (README, architecture notes).
 
 MkDocs 2.0 runs no plugins and Material reaches its end of life in 2027: the rules, the
 history, the loader and the command line must keep working whatever happens to them, and
@@ -21,17 +21,9 @@ import sms_docs_plugin
 # navigation, pages) for it alone: the only modules allowed to import MkDocs or Material.
 DOOR = {
     "sms_docs_plugin.plugin",
-    "sms_docs_plugin.config",
     "sms_docs_plugin.site.plan",
     "sms_docs_plugin.site.navigation",
     "sms_docs_plugin.site.preview",
-}
-# Modules that import MkDocs today and are being moved off it in other branches. Strict:
-# once a module is clean, its entry here fails the suite until it is removed.
-BEING_MOVED = {
-    "sms_docs_plugin.site.records": "uses mkdocs.utils.get_relative_url",
-    "sms_docs_plugin.site.links": "uses mkdocs.utils.get_relative_url",
-    "sms_docs_plugin.site.document": "imports site.links",
 }
 PROBE = (
     "import importlib, sys; importlib.import_module(sys.argv[1]); "
@@ -62,17 +54,11 @@ def imported() -> dict[str, str]:
     return results
 
 
-def test_the_listed_door_and_moving_modules_exist():
+def test_the_listed_door_modules_exist():
     every = package_modules()
-    assert every >= DOOR | set(BEING_MOVED), f"renamed or removed: {sorted(DOOR | set(BEING_MOVED) - every)}; update the lists"
+    assert every >= DOOR, f"renamed or removed: {sorted(DOOR - every)}; update the list"
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=BEING_MOVED[name])) if name in BEING_MOVED else name
-        for name in modules()
-    ],
-)
+@pytest.mark.parametrize("module", modules())
 def test_core_module_imports_no_mkdocs(imported, module):
     assert imported[module] == "", f"importing {module} alone imports {imported[module]}"

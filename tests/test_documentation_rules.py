@@ -1,10 +1,10 @@
 """SMS407 (history or reasons for writing in the body) and SMS408 (template placeholder text
-left in an approved document), ISO/IEC TR 20000-5 Annex D.2 f and D.4 f (SPEC §3; issue 13)."""
+left in an approved document), ISO/IEC TR 20000-5 Annex D.2 f and D.4 f (SPEC §3)."""
 
 from __future__ import annotations
 
 import pytest
-from authoring_support import assert_finding, body_with, line_with
+from findings_support import assert_finding, body_with, line_with
 from support import clean_docs, doc, of_code, only
 
 STEPS = "1. **Service Desk Analyst** — log the call."

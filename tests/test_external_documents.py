@@ -1,5 +1,5 @@
 """Documents of external origin (SPEC §1 `external/`, §2, §3 SMS409 and SMS305, §5 External
-documents; issue 13): standards, contracts, vendor manuals and laws the SMS relies on are
+documents): standards, contracts, vendor manuals and laws the SMS relies on are
 registered in the external folder, referenced by the documents that rely on them, reviewed
 on schedule, listed in the register and on their own page, outside the policy tree."""
 
@@ -10,7 +10,7 @@ import io
 import json
 
 import pytest
-from authoring_support import assert_finding, library_at
+from findings_support import assert_finding, library_at
 from support import LibraryRepo, clean_docs, doc, external_doc, of_code, only, read_page
 
 ISO = "EXT-ISO20000-1"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from sms_docs_plugin.document_templates import sections
 from sms_docs_plugin.markdown_text import outline, prose
-from sms_docs_plugin.templates_catalog import sections
 
 
 def code_of(text: str) -> list[int]:

@@ -1,4 +1,4 @@
-"""The author's preview (SPEC §5, issue 16 item 0): `mkdocs serve` publishes nothing and
+"""The author's preview (SPEC §5): `mkdocs serve` publishes nothing and
 always renders the working tree, errors included, with each finding as a banner on its
 page, a bar on every page that counts them and a findings page; `mkdocs build` of the same
 tree still refuses to publish and leaves site/ as it was.

@@ -1,5 +1,5 @@
 """The sample builds under ProperDocs, the maintained fork of MkDocs 1.6, as under MkDocs
-(SPEC §1: the same mkdocs.yml builds with either; issue 14).
+(SPEC §1: the same mkdocs.yml builds with either).
 
 ProperDocs is installed with the test extras; its `properdocs` command reads mkdocs.yml
 when there is no properdocs.yml, and runs our plugin from its `properdocs.plugins` entry.

@@ -1,11 +1,11 @@
-"""Records (SPEC §2 `records`, §3 SMS406, §5 Records; issue 13): each process and procedure
+"""Records (SPEC §2 `records`, §3 SMS406, §5 Records): each process and procedure
 declares the records it produces, with where they are kept and for how long, and the site
 publishes them as the records retention schedule (ISO/IEC TR 20000-5, Annex D.3 g)."""
 
 from __future__ import annotations
 
 import pytest
-from authoring_support import assert_finding, library_at, line_with
+from findings_support import assert_finding, library_at, line_with
 from support import LibraryRepo, Raw, clean_docs, doc, of_code, only, read_page
 
 RECORDS = Raw('[{name: Incident record, location: Service desk tool, retention: "2y"}]')

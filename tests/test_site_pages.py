@@ -1,4 +1,4 @@
-"""The published sample site, read as files (SPEC §5, issue 7): every page of §5 exists,
+"""The published sample site, read as files (SPEC §5): every page of §5 exists,
 restricted and retired text appears only where the spec allows, drafts and restricted
 documents come in only when the build is told, the footer names the commit and date, and
 two builds of one commit are byte-identical.

@@ -1,4 +1,4 @@
-"""The published sample read as files, for the parts of issue 16 a browser is not needed for:
+"""The published sample read as files, for the parts of the site a browser is not needed for:
 history pages' own tables of contents, scroll boxes, retired marks, Atom links, the hierarchy
 with every parent link, and headings. The browser tests (tests/browser/) check the same pages
 as a reader sees them."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..templates_catalog import normalise
+from ..document_templates import normalise
 
 PLACEHOLDER = "Replace this line with the section's text."
 

@@ -12,10 +12,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
+from ..document_templates import normalise, required_sections
 from ..library import Library
 from ..markdown_text import Outline, outline, prose
 from ..model import ID_PATTERN, Classification, Document, Finding, Status, make_finding
-from ..templates_catalog import normalise, required_sections
 from .context import RuleContext
 
 # Each rule runs its regex once over a document's whole prose text (`markdown_text.prose`),

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..document_templates import template_text
 from ..markdown_text import prose
 from ..model import DocType, Document, Finding, Status, make_finding
-from ..templates_catalog import template_text
 from .context import RuleContext
 
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+([^\n]*?)[ \t]*#*[ \t]*$", re.M)

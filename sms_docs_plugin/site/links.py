@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
-
-from mkdocs.utils import get_relative_url
 
 from ..model import Document
 
@@ -19,9 +18,19 @@ class SiteMap:
     def doc_url(self, doc: Document | None, from_url: str) -> str | None:
         if doc is None or not doc.key or doc.key not in self.doc_urls:
             return None
-        return get_relative_url(self.doc_urls[doc.key], from_url)
+        return relative_url(self.doc_urls[doc.key], from_url)
 
     def page_url(self, name: str, from_url: str) -> str | None:
         if name not in self.page_urls:
             return None
-        return get_relative_url(self.page_urls[name], from_url)
+        return relative_url(self.page_urls[name], from_url)
+
+
+def relative_url(url: str, from_url: str) -> str:
+    """The link from the page at `from_url` to `url` (both site URLs such as `a/b/` or
+    `a/b.html`), as MkDocs writes links: kept here so the page parts need no MkDocs."""
+    if from_url != ".":
+        head, tail = posixpath.split(from_url)
+        from_url = head if "." in tail else from_url
+    relative = posixpath.relpath("/" + url, "/" + from_url)
+    return relative + "/" if url.endswith("/") else relative

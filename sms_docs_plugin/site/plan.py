@@ -17,7 +17,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from ..analysis import Analysis
 from ..frontmatter import without_title
@@ -26,7 +25,7 @@ from ..publication import Placement, placement, published_assets, shadowed_pages
 from ..standing import NOT_YET, Standing, Withdrawn
 from .document import Banner, DocumentView, Link
 from .history_pages import CONTENT_END, CONTENT_START, HistoryJob, HistoryPageWriter
-from .links import SiteMap
+from .links import SiteMap, relative_url
 from .navigation import library_navigation
 from .records import Records
 from .render import render
@@ -197,7 +196,7 @@ class SitePlan:
         page("records", "Records retention", records.retention)
         page("external-documents", "External documents", records.external)
         page("roles", "Roles", records.roles)
-        page("changes", "Changes", lambda url: records.changes(url, get_relative_url("changes.xml", url)))
+        page("changes", "Changes", lambda url: records.changes(url, relative_url("changes.xml", url)))
         page("archive", "Archive", records.archive)
 
     # -- page content ------------------------------------------------------------------------
@@ -286,7 +285,7 @@ class SitePlan:
     def _url(self, src_uri: str | None, page_url: str) -> str | None:
         if src_uri is None or src_uri not in self.sitemap.page_urls:
             return None
-        return get_relative_url(self.sitemap.page_urls[src_uri], page_url)
+        return relative_url(self.sitemap.page_urls[src_uri], page_url)
 
     def _entries_with_urls(self, doc: Document, page_url: str) -> list[VersionEntry]:
         entries = self.entries.get(doc.key or "", [])

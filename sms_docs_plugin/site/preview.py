@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.structure.files import Files
-from mkdocs.utils import get_relative_url
 
 from ..codes import Severity
 from ..model import Finding
 from .history_pages import CONTENT_START
+from .links import relative_url
 from .render import render
 
 FINDINGS_PAGE = "findings.md"
@@ -89,7 +89,7 @@ class Preview:
         groups = []
         for path in sorted(by_path):
             url = self.page_urls.get(path)
-            groups.append(FileFindings(path, get_relative_url(url, page_url) if url else None, by_path[path]))
+            groups.append(FileFindings(path, relative_url(url, page_url) if url else None, by_path[path]))
         counts = [counted(n, s) for s, n in self.counts()]
         return render("preview/findings_page.html", groups=groups, counts=counts, parts=message_parts)
 

@@ -14,8 +14,6 @@ import html
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
-from mkdocs.utils import get_relative_url
-
 from ..analysis import Analysis
 from ..assessment import Evidence, assess
 from ..library import Library
@@ -33,7 +31,7 @@ from ..register import (  # REGISTER_FIELDS: still importable where the register
 )
 from ..settings import Settings
 from ..standing import Withdrawn
-from .links import SiteMap
+from .links import SiteMap, relative_url
 from .render import render
 from .versions import VersionEntry
 
@@ -101,8 +99,8 @@ class Records:
             types=[t.value for t in HIERARCHY],
             statuses=sorted({str(row.doc.status) for row in controlled}),
             owners=sorted({row.doc.owner for row in controlled if row.doc.owner}),
-            csv_url=get_relative_url("register.csv", page_url),
-            json_url=get_relative_url("register.json", page_url),
+            csv_url=relative_url("register.csv", page_url),
+            json_url=relative_url("register.json", page_url),
             external_url=self.page_link("external-documents", page_url)[1],
         )
 

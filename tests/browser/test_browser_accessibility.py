@@ -1,4 +1,4 @@
-"""Accessibility of the site's own parts (issue 16 item 11): the panels' titles are headings at
+"""Accessibility of the site's own parts: the panels' titles are headings at
 the right level, and hint text has a contrast of at least 4.5:1 (WCAG AA) in the light and the
 dark colour scheme."""
 

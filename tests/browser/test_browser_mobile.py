@@ -1,4 +1,4 @@
-"""Phones (SPEC §5, issue 16 item 3): at 360 px wide no page scrolls sideways; a wide table
+"""Phones (SPEC §5): at 360 px wide no page scrolls sideways; a wide table
 scrolls in its own box, and what it holds is reachable there."""
 
 from __future__ import annotations

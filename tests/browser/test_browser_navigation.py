@@ -1,4 +1,4 @@
-"""Walking the library in a real browser (SPEC §5, issue 7): policy › process › procedure by
+"""Walking the library in a real browser (SPEC §5): policy › process › procedure by
 links, breadcrumbs, the navigation, and the hierarchy page."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def test_hierarchy_page_links_every_level_and_draws_the_tree(page, sample_site):
     expect(page.locator(".sms-meta-id")).to_have_text("POL-INC")
 
 
-# --------------------------------------------------------------------------- issue 16
+# --------------------------------------------------------------------------- every parent, readable
 
 
 def tree_children(page, doc_id: str) -> list[tuple[str, bool]]:  # noqa: ANN001

@@ -1,4 +1,4 @@
-"""Printing, privacy and screenshots in a real browser (SPEC §5, issue 7).
+"""Printing, privacy and screenshots in a real browser (SPEC §5).
 
 - Print emulation sets the uncontrolled-copy line (id, version, print date) in the page
   margin and leaves the navigation off; a PDF of a procedure is written to test-artifacts/

@@ -1,4 +1,4 @@
-"""The author's preview in a real browser (issue 16 item 0): under `mkdocs serve`, an edit
+"""The author's preview in a real browser: under `mkdocs serve`, an edit
 to an approved procedure without a version bump appears in the open page, which the
 preview reloads by itself, with a red SMS301 banner and the bar counting it; the bar leads
 to the findings page. Screenshots go to test-artifacts/screenshots/.

@@ -1,4 +1,4 @@
-"""Printing to PDF in a real browser (SPEC §5, issue 16 item 2): every printed page carries
+"""Printing to PDF in a real browser (SPEC §5): every printed page carries
 "Uncontrolled when printed", the id, the version and the print date, and no text is covered.
 
 Chromium prints the page to PDF (`page.pdf()`, as "Save as PDF" does); poppler's pdftotext

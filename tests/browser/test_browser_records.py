@@ -148,7 +148,7 @@ def test_coverage_links_open_the_claiming_documents(page, sample_site):
     expect(page.locator(".sms-meta-id")).to_have_text("PRO-INC-002")
 
 
-# --------------------------------------------------------------------------- issue 16: register
+# --------------------------------------------------------------------------- the register, by keyboard and print
 
 
 def test_register_dates_never_wrap_on_a_desktop_screen(page, sample_site):
@@ -197,7 +197,7 @@ def test_register_headings_sort_with_the_keyboard(page, sample_site):
     expect(page.locator(f"{REGISTER} thead th[aria-sort]")).to_have_count(1)
 
 
-# --------------------------------------------------------------------------- issue 16: retired, feed
+# --------------------------------------------------------------------------- retired marked, feed links
 
 
 def test_roles_and_changes_mark_the_retired_document(page, sample_site, artifacts):

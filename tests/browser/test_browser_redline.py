@@ -1,4 +1,4 @@
-"""The redline in a real browser (SPEC §5, issue 16 "Done when"): a step added to a numbered
+"""The redline in a real browser (SPEC §5): a step added to a numbered
 list reads as one insertion, marked so it shows without colour, with the Markdown source
 one click away; no sideways scrolling on a phone. Screenshots go to test-artifacts/.
 

@@ -1,4 +1,4 @@
-"""Search in a real browser (SPEC §5, issue 7): Material's search box finds a document by
+"""Search in a real browser (SPEC §5): Material's search box finds a document by
 id, title and body; retired and restricted text is never found."""
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def test_archive_lists_the_retired_document_and_its_page_is_marked_obsolete(page
     expect(page.locator('nav.md-nav--primary a[href*="pro-inc-009"]')).to_have_count(0)
 
 
-# --------------------------------------------------------------------------- issue 16: ids
+# --------------------------------------------------------------------------- a search for an id
 
 
 @pytest.mark.parametrize("query", ["PRO-INC-002", "pro-inc-002", "PRC-INC", "POL-SMS"])

@@ -1,6 +1,6 @@
 """Per-type document templates: the sections a document must have, and the body `new` writes.
 
-Shipped in the package (data/templates/TYPE.md); a library overrides them with a folder
+Shipped in the package (data/document-templates/TYPE.md); a library overrides them with a folder
 of its own (`templates:` in mkdocs.yml) holding files of the same names.
 """
 
@@ -13,7 +13,7 @@ from .markdown_text import outline
 from .model import DocType
 from .settings import Settings
 
-PACKAGED = Path(__file__).resolve().parent / "data" / "templates"
+PACKAGED = Path(__file__).resolve().parent / "data" / "document-templates"
 
 
 def template_text(settings: Settings, doc_type: DocType) -> str:

@@ -1,4 +1,4 @@
-"""Helpers for the authoring and content-rule tests (issue 4): libraries committed by a
+"""Helpers for the tests of the rules and of authoring: libraries committed by a
 named author, extra mkdocs.yml variants beside the real one (so one repository can be
 checked with several option sets), bodies built section by section, the line of a text
 in a written file, and a small JSON Schema checker for the keywords `sms-docs schema` uses.
