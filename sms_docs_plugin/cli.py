@@ -14,6 +14,7 @@ from .adoption.config_file import ConfigError
 from .analysis import Analysis, analyse, build_date
 from .assessment import assess
 from .authoring import AuthoringError, plan_new
+from .characters import escape_for_terminal
 from .codeowners import codeowners
 from .codes import Severity
 from .history import DocHistory, HistoryError, Revision, VersionRecord, read_history
@@ -171,37 +172,43 @@ def _history(args: argparse.Namespace, settings: Settings) -> int:
         if not gone:
             raise SetupError(f"no document with id {args.id}")
         timeline = gone[-1]
-        print(f"{timeline.doc_id} (withdrawn: {timeline.end_note} in {timeline.ended.short if timeline.ended else '?'})")
+        say(f"{timeline.doc_id} (withdrawn: {timeline.end_note} in {timeline.ended.short if timeline.ended else '?'})")
     else:
-        print(f"{doc.id} {doc.title} ({doc.path})")
+        say(f"{doc.id} {doc.title} ({doc.path})")
     for notice in analysis.history.notices:
-        print(f"  note: {notice}")
+        say(f"  note: {notice}")
     if timeline is None:
-        print(f"version {doc.version if doc else '-'}; no history is available")
+        say(f"version {doc.version if doc else '-'}; no history is available")
         return EXIT_CLEAN
     if args.at is not None:
-        print(_in_force_on(timeline, args.at))
+        say(_in_force_on(timeline, args.at))
     versions = timeline.versions
     for record in reversed(versions.records):
-        print()
-        print(_version_line(record, analysis))
+        say("")
+        say(_version_line(record, analysis))
         for revision in record.revisions:
             why = versions.reason(revision)
-            print(_commit_line(revision, revision.commit.subject if revision.commit else "changes not yet committed")
+            say(_commit_line(revision, revision.commit.subject if revision.commit else "changes not yet committed")
                   + (f"  [irregular: {why}]" if why else ""))
         for revision in record.reviews:
-            print(_commit_line(revision, "reviewed, no change"))
+            say(_commit_line(revision, "reviewed, no change"))
         for move in record.moves:
-            print(_commit_line(move.revision, f"moved from {move.from_path}"))
+            say(_commit_line(move.revision, f"moved from {move.from_path}"))
     if versions.pending:
         # Drafts are not versions: listed for the author, never published.
-        print("\nnot yet a version (draft or unversioned edits):")
+        say("\nnot yet a version (draft or unversioned edits):")
         for revision in versions.pending:
             why = versions.reason(revision)
             subject = revision.commit.subject if revision.commit else "changes not yet committed"
-            print(_commit_line(revision, f"{revision.status or '-'} {revision.version or '-'}: {subject}")
+            say(_commit_line(revision, f"{revision.status or '-'} {revision.version or '-'}: {subject}")
                   + (f"  [irregular: {why}]" if why else ""))
     return EXIT_CLEAN
+
+
+def say(text: str) -> None:
+    """Print text from documents and commits line by line, control characters escaped: a
+    commit subject or a title must not drive the terminal."""
+    print("\n".join(escape_for_terminal(line) for line in text.split("\n")))
 
 
 def _in_force_on(timeline: DocHistory, day: date) -> str:

@@ -74,13 +74,17 @@ def sample_repo(root: Path, options: Mapping[str, object] | None = None) -> Libr
 # A second commit of the sample: PRO-INC-002 gets a new version with one step inserted, so
 # the site has a superseded version, its page and a changes page.
 NEW_VERSION_SOURCE = "procedures/incident/pro-inc-002-log-and-classify.md"
-NEW_VERSION = "2.1"
+# The sample's own version of that procedure, which the new one supersedes, read from its file.
+PAST_VERSION = re.search(r'^version: "([^"]+)"$', (REPO_ROOT / NEW_VERSION_SOURCE).read_text(encoding="utf-8"), re.M).group(1)
+NEW_VERSION = f"{PAST_VERSION.split('.')[0]}.{int(PAST_VERSION.split('.')[1]) + 1}"
 NEW_VERSION_STEP = "**Service Desk Analyst** — Read the caller's last three incidents before you classify this one."
-NEW_VERSION_COMMIT_DATE = "2026-11-25T10:00:00+00:00"
+NEW_VERSION_DAY = SAMPLE_TODAY.isoformat()  # approved and in force on the build's day, after every sample approval
+NEW_VERSION_COMMIT_DATE = f"{NEW_VERSION_DAY}T10:00:00+00:00"
 
 
 def sample_with_new_version(root: Path) -> LibraryRepo:
-    """The sample at two commits: the second makes PRO-INC-002 2.1 with a step inserted after step 3."""
+    """The sample at two commits: the second makes PRO-INC-002's next minor version, with a step
+    inserted after step 3."""
     repo = sample_repo(root)
     path = repo.root / NEW_VERSION_SOURCE
     text = path.read_text(encoding="utf-8")
@@ -90,9 +94,9 @@ def sample_with_new_version(root: Path) -> LibraryRepo:
     text = "\n".join(lines)
     for field, value in (
         ("version", f'"{NEW_VERSION}"'),
-        ("approved", "2026-11-24"),
-        ("effective", "2026-11-25"),
-        ("review", "2027-11-24"),
+        ("approved", NEW_VERSION_DAY),
+        ("effective", NEW_VERSION_DAY),
+        ("review", f"{SAMPLE_TODAY.year + 1}{NEW_VERSION_DAY[4:]}"),
         ("change", "The analyst reads the caller's recent incidents before classifying."),
     ):
         text, count = re.subn(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M)

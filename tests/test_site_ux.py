@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from sample_site import (
+    PAST_VERSION,
     RETIRED_ID,
     RETIRED_SOURCE,
     build_sample,
@@ -19,7 +20,7 @@ from sample_site import (
     page_folder,
     sample_with_new_version,
 )
-from support import LibraryRepo, Node, read_page, resolve_href
+from support import LibraryRepo, Node, clean_docs, doc, read_page, resolve_href
 
 from sms_docs_plugin.site.page_toc import own_toc
 
@@ -51,7 +52,7 @@ def in_page_targets(page: Node) -> list[str]:
 # --------------------------------------------------------------------------- history pages (item 5)
 
 
-@pytest.mark.parametrize("suffix", [".history", ".v2.0", ".changes"])
+@pytest.mark.parametrize("suffix", [".history", f".v{PAST_VERSION}", ".changes"])
 def test_history_pages_carry_their_own_table_of_contents_and_skip_link(versioned, suffix):
     page = read_page(versioned.site / f"{PROCEDURE}{suffix}" / "index.html")
     ids = ids_of(page)
@@ -144,12 +145,16 @@ def test_a_retired_page_has_no_current_version_and_no_next_review(sample):
     assert "(retired" in sheet and "current" not in sheet
 
 
-def test_the_atom_feed_marks_retired_documents(sample):
-    feed = ET.fromstring((sample.site / "changes.xml").read_text("utf-8"))
+def test_the_atom_feed_marks_retired_documents(make_library):
+    # The feed holds the 50 newest versions: a small library, so the retired one is among them.
+    retired = doc("PRO-INC-009", "procedure", parents=["PRC-INC"], title="Escalate by fax", status="retired")
+    repo = make_library(*clean_docs(), retired)
+    assert repo.build("--strict").returncode == 0
+    feed = ET.fromstring((repo.site / "changes.xml").read_text("utf-8"))
     titles = [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
-    retired = [title for title in titles if title.startswith(RETIRED_ID + " ")]
-    assert retired and all("(retired)" in title for title in retired)
-    assert not any("(retired)" in title for title in titles if not title.startswith(RETIRED_ID + " "))
+    marked = [title for title in titles if title.startswith("PRO-INC-009 ")]
+    assert marked and all("(retired)" in title for title in marked)
+    assert not any("(retired)" in title for title in titles if not title.startswith("PRO-INC-009 "))
 
 
 # --------------------------------------------------------------------------- Atom links (item 7)
@@ -174,8 +179,8 @@ def test_without_site_url_every_feed_entry_links_to_its_page_relative_to_the_fee
         assert target.is_file(), (title, href)
         assert title.split()[0] in target.read_text("utf-8"), (title, href)
     # A superseded version's entry opens that version's own page, not today's.
-    old = [href for title, href in links if title.startswith("PRO-INC-002 ") and title.endswith("version 2.0")]
-    assert old == [f"{PROCEDURE}.v2.0/"], old
+    old = [href for title, href in links if title.startswith("PRO-INC-002 ") and title.endswith(f"version {PAST_VERSION}")]
+    assert old == [f"{PROCEDURE}.v{PAST_VERSION}/"], old
 
 
 def test_with_site_url_feed_links_are_absolute(tmp_path: Path):

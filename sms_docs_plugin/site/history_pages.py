@@ -20,6 +20,7 @@ from pathlib import Path
 
 import markdown
 
+from ..characters import CONTROL
 from ..frontmatter import split, without_title
 from ..history import LibraryHistory, Revision
 from ..markdown_text import outline
@@ -168,7 +169,9 @@ class HistoryPageWriter:
         """A version's text: from git, or the working tree for a version not yet committed."""
         if entry.head.commit is None:
             return job.standing.doc.text
-        return self.history.text_of(entry.head)
+        # An old version was never checked for control characters (SMS101 reads today's files):
+        # they are shown as U+FFFD, never published raw.
+        return CONTROL.sub("\ufffd", self.history.text_of(entry.head))
 
     def _version_content(self, job: HistoryJob, entry: VersionEntry, previous: VersionEntry | None) -> str:
         page_url = entry.url_path or ""

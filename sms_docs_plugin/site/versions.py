@@ -122,7 +122,11 @@ def version_entries(
             state = SUPERSEDED
         restricted = is_restricted(record.head) and not include_restricted
         # A number reused after a dip still gets a page of its own.
+        # A number reused after a dip still gets a page of its own; a number too long for a
+        # file name (an old commit's, never checked by today's SMS103) gets its position.
         name = record.version if record.version not in seen else f"{record.version}-{index + 1}"
+        if len(name) > 24:
+            name = f"n{index + 1}"
         seen.add(record.version)
         published = not shown and not record.retired and not restricted and (publish_past or state == UPCOMING)
         evidence = approvals.evidence(record.head.commit) if approvals is not None and not record.retired else None

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sample_site import PAST_VERSION
 from test_browser_pages import HISTORY, MAIN_PAGES
 
 pytestmark = pytest.mark.browser
 
 WIDTH = 360
-PAST_VERSION = "procedures/incident/pro-inc-002-log-and-classify.v2.0/"
+PAST_VERSION_PAGE = f"procedures/incident/pro-inc-002-log-and-classify.v{PAST_VERSION}/"
 CHANGES = "procedures/incident/pro-inc-002-log-and-classify.changes/"
-VERSIONED_PAGES = {"past-version": PAST_VERSION, "changes-page": CHANGES, "history-two-versions": HISTORY}
+VERSIONED_PAGES = {"past-version": PAST_VERSION_PAGE, "changes-page": CHANGES, "history-two-versions": HISTORY}
 
 
 def sideways(page) -> dict[str, object]:  # noqa: ANN001

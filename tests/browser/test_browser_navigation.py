@@ -7,6 +7,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from sample_site import PAST_VERSION
 
 pytestmark = pytest.mark.browser
 
@@ -144,10 +145,10 @@ def test_the_hierarchy_diagram_draws_each_second_parent_as_its_own_labelled_line
     assert diagram.locator("path[stroke-dasharray]").count() == also_rows.count()
 
 
-PAST_VERSION = "procedures/incident/pro-inc-002-log-and-classify.v2.0/"
+PAST_VERSION_PAGE = f"procedures/incident/pro-inc-002-log-and-classify.v{PAST_VERSION}/"
 HISTORY_PAGES = {
     "history": "procedures/incident/pro-inc-002-log-and-classify.history/",
-    "past-version": PAST_VERSION,
+    "past-version": PAST_VERSION_PAGE,
     "changes": "procedures/incident/pro-inc-002-log-and-classify.changes/",
 }
 
@@ -180,7 +181,7 @@ def test_history_pages_have_their_own_table_of_contents_and_skip_link(page, vers
 
 
 def test_a_past_versions_table_of_contents_opens_its_own_sections(page, versioned_site):
-    page.goto(versioned_site.at(PAST_VERSION))
+    page.goto(versioned_site.at(PAST_VERSION_PAGE))
     toc = page.locator(".md-sidebar--secondary nav.md-nav--secondary")
     expect(toc).to_be_visible()
     toc.get_by_role("link", name="Steps").click()

@@ -76,3 +76,33 @@ def test_a_commit_body_imitating_the_log_format_adds_no_commit(tmp_path):
     history = read_page(repo.site / "procedures" / "pro-inc-001.history" / "index.html")
     commits = [row.find("td").text for row in history.find_all("tr") if row.find_all("td")]
     assert commits == [real[:10], repo.git("rev-list", "--max-parents=0", "HEAD").strip()[:10]]
+
+
+def test_terminal_escapes_in_a_commit_subject_do_not_reach_the_terminal(tmp_path):
+    repo = _library(tmp_path)
+    revise(repo, "PRO-INC-001", version="1.1", approved="2026-02-01", change="Second.",
+           body=body_with(repo, "PRO-INC-001", "A second step."))
+    _commit_raw(repo, "Version 1.1 \x1b[2J\x1b]0;owned\x07 cleared the screen\n")
+
+    history = repo.run_cli("history", "PRO-INC-001")
+
+    assert history.returncode == 0
+    assert "\x1b" not in history.stdout and "\\x1b[2J" in history.stdout
+
+
+def test_control_characters_in_an_old_version_are_not_published_raw(tmp_path):
+    repo = _library(tmp_path)
+    revise(repo, "PRO-INC-001", version="1.1", approved="2026-02-01", change="Old text.",
+           body=body_with(repo, "PRO-INC-001", "Old text with a \x1b[31m red escape."))
+    _commit_raw(repo, "Version 1.1, with an escape, before SMS101 read bodies\n")
+    revise(repo, "PRO-INC-001", version="1.2", approved="2026-02-02", change="Clean text.",
+           body=repo.spec("PRO-INC-001").body.replace("Old text with a \x1b[31m red escape.", "Clean text."))
+    commit_as(repo, "1.2", "Carol Writer", "2026-02-02")
+
+    result = built(repo)
+    assert result.returncode == 0, result.output[-3000:]
+
+    for path in repo.site.rglob("*.html"):
+        assert "\x1b" not in path.read_text(encoding="utf-8"), path
+    past = (repo.site / "procedures" / "pro-inc-001.v1.1" / "index.html").read_text(encoding="utf-8")
+    assert "Old text with a \ufffd[31m red escape." in past  # shown, with the character made visible
