@@ -302,7 +302,8 @@ class _Facts:
         return Item(
             "i", title, Verdict.NO_DEFICIENCY,
             "Each level of the hierarchy has fewer documents than the level below it"
-            + (", and there are no more processes than the clause list calls for." if process_clauses else "."),
+            + (", and there are not more than twice as many processes as the clause list calls for."
+               if process_clauses else "."),
             evidence, pages=("hierarchy",),
         )
 

@@ -180,6 +180,12 @@ def _history(args: argparse.Namespace, settings: Settings) -> int:
     if timeline is None:
         say(f"version {doc.version if doc else '-'}; no history is available")
         return EXIT_CLEAN
+    if doc is not None and doc.is_external:
+        # Of external origin: no versions of its own; its registration's commits are its history.
+        say(f"edition {doc.edition} from {doc.publisher}, controlled copy at {doc.location}")
+        for revision in timeline.committed:
+            say(_commit_line(revision, revision.commit.subject if revision.commit else ""))
+        return EXIT_CLEAN
     if args.at is not None:
         say(_in_force_on(timeline, args.at))
     versions = timeline.versions

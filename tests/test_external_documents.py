@@ -256,3 +256,13 @@ def test_external_folder_missing_is_fine(clean_library, findings_of):
     assert not (clean_library.root / "external").exists()
     assert findings_of(clean_library) == []
 
+
+
+def test_history_of_an_external_document_lists_its_registration_commits(make_library, run_cli):
+    library = make_library(*clean_docs(), external_doc(ISO), relying(ISO))
+
+    result = run_cli(library, "history", ISO)
+
+    assert result.exit_code == 0, result.stderr
+    assert "edition " in result.stdout and "not yet a version" not in result.stdout
+    assert "Initial library" in result.stdout
