@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# Material prints a notice about MkDocs 2 on every run; the README's "MkDocs, ProperDocs and
+# MaterialX" says what it means for a library and how to switch.
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: setup
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # Browser tests drive Debian's Chromium and read printed PDFs back with poppler's pdftotext;
 # install both when we are allowed to.
