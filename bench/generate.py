@@ -345,9 +345,9 @@ class Writer:
         return (f"Share of {_plural(self.noun())} reviewed in the {rng.choice(V.PERIODS)}: "
                 f"{rng.randint(80, 100)}%")
 
-    def record_item(self) -> str:
-        return (f"{_cap(self.noun())} in the {self.rng.choice(V.SYSTEMS)}, retained for "
-                f"{self.rng.randint(1, 10)} years")
+    def record(self) -> tuple[str, str, int]:
+        """A record the document produces: (name, where it is kept, years kept)."""
+        return _cap(self.noun()), self.rng.choice(V.SYSTEMS), self.rng.randint(1, 10)
 
     def cond_item(self) -> str:
         return _cap(self.cond())
@@ -360,7 +360,7 @@ class Doc:
         "idx", "id", "type", "dom", "title", "path", "major", "minor", "status", "owner",
         "approver", "approved", "effective", "review", "parents", "children", "clauses",
         "change", "classification", "tags", "terms", "roles", "sections", "body", "words",
-        "desc", "n_versions",
+        "desc", "n_versions", "records",
     )
 
     def __init__(self, idx: int, doc_id: str, type_: str, dom: int) -> None:
@@ -374,6 +374,7 @@ class Doc:
         self.change: str | None = None
         self.classification: str | None = None
         self.tags: list[str] = []
+        self.records: list[tuple[str, str, int]] = []
         self.body = ""
         self.words = 0
         self.desc: list[Doc] | None = None
@@ -419,6 +420,10 @@ def front_matter(d: Doc) -> str:
         out.append(f"classification: {d.classification}")
     if d.tags:
         out.append("tags: [" + ", ".join(d.tags) + "]")
+    if d.records:  # the records retention schedule (SMS406)
+        out.append("records:")
+        out += [f"  - {{name: {_yq(name)}, location: {_yq(_cap(where))}, retention: \"{years}y\"}}"
+                for name, where, years in d.records]
     out.append("---")
     return "\n".join(out) + "\n"
 
@@ -467,6 +472,7 @@ def build_body(d: Doc, w: Writer) -> None:
         roles = rng.sample(d.roles, min(len(d.roles), rng.randint(3, 5)))
         S.append(("Roles and responsibilities", [["ul", [w.role_item(r) for r in roles]]]))
         S.append(("Measures", [["ul", [w.measure() for _ in range(rng.randint(3, 6))]]]))
+        d.records = [w.record() for _ in range(rng.randint(1, 3))]  # declared, with no section
         if rng.random() < 0.4:
             S.append(("Interfaces", [["p", w.paragraph(2, 4)]]))
     else:
@@ -477,7 +483,9 @@ def build_body(d: Doc, w: Writer) -> None:
         S.append(("Roles", [["ul", [w.role_item(r) for r in roles]]]))
         S.append(("Inputs", [["ul", [w.io_item() for _ in range(rng.randint(2, 5))]]]))
         S.append(("Steps", [["ol", [w.step(i) for i in range(rng.randint(5, 12))]]]))
-        S.append(("Records", [["ul", [w.record_item() for _ in range(rng.randint(2, 4))]]]))
+        d.records = [w.record() for _ in range(rng.randint(2, 4))]
+        S.append(("Records", [["ul", [f"{name} in the {where}, retained for {years} years"
+                                      for name, where, years in d.records]]]))
         if rng.random() < 0.3:
             S.append(("Exceptions", [["p", w.paragraph(1, 3)]]))
     d.sections = S
@@ -862,7 +870,8 @@ def generate(out: Path, n_docs: int, n_commits: int, seed: int, quiet: bool = Fa
         if d.approved and ap < d.approved:
             ap = d.approved
         d.approved = ap
-        d.approver = rng.choice(V.DOMAINS[d.dom][5] + ["SMS Manager"])
+        # never the owner: no one approves their own document (SMS311)
+        d.approver = rng.choice([r for r in V.DOMAINS[d.dom][5] + ["SMS Manager"] if r != d.owner])
         d.effective = ap + dt.timedelta(days=rng.randint(3, 21)) if rng.random() < 0.1 else None
         d.review = add_months(ap, rng.choice((12, 12, 12, 24)))
         d.status = "approved"

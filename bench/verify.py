@@ -43,7 +43,7 @@ SECTIONS = {
 }
 KNOWN = {"id", "type", "title", "version", "status", "owner", "approver", "approved",
          "effective", "review", "parents", "clauses", "change", "classification",
-         "supersedes", "tags"}
+         "supersedes", "tags", "records"}
 LEVEL = {"policy": 0, "process": 1, "procedure": 2}
 
 
@@ -87,6 +87,14 @@ def final_state(repo: Path, errors: list[str], check_dups: bool) -> dict[str, di
                 errors.append(f"{rel}: effective before approved")
             if type_ != "policy" and not fm.get("parents"):
                 errors.append(f"{rel}: orphan")
+            if fm.get("owner") == fm.get("approver"):
+                errors.append(f"{rel}: approved by its owner")
+            records = fm.get("records") or []
+            if type_ != "policy" and not records:
+                errors.append(f"{rel}: no records declared")
+            if any(not isinstance(r, dict) or not (r.get("name") and r.get("location") and r.get("retention"))
+                   for r in records):
+                errors.append(f"{rel}: a record without name, location or retention")
             if "<" in body:
                 errors.append(f"{rel}: raw HTML or '<' in body")
             heads = re.findall(r"^## (.+)$", body, re.M)

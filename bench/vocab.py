@@ -68,7 +68,7 @@ DOMAINS: list[tuple[str, str, str, list[str], list[str], list[str], list[str], l
       "design review", "service requirement", "operational readiness", "handover checklist",
       "service pilot", "design authority", "transition risk"]),
     ("CFG", "Configuration management", "configuration-management", ["8.2.6"],
-     ["Configuration Manager", "Configuration Librarian"],
+     ["Configuration Manager", "Configuration Library Administrator"],
      ["Head of IT Operations", "Head of Service Management"],
      ["a configuration item", "a configuration baseline", "a configuration audit",
       "a configuration record", "a discovery exception"],
