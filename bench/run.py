@@ -7,12 +7,19 @@ Generates a synthetic library repository with bench/generate.py (or reuses the c
 under bench/.cache/, keyed by the parameters and the generator's source), then times, side
 by side on the same repository, each measure once per run:
 
-  (a)  plain `mkdocs build` of the same Markdown, Material defaults and search only
+  (a)  plain `mkdocs build` of the same Markdown, Material with our theme settings
+       (navigation.prune) and search, no sms-docs
+  (a0) the same with Material's defaults (a navigation of every page on every page)
   (b)  our full build: `mkdocs build` with sms-docs, past_versions: false
   (b2) our full build with past_versions: true (every superseded version published)
-  (c)  `sms-docs check` (every rule, no HTML; exit 0 or 1 is a success, 2 a failure)
-  (d)  our history extraction alone (HISTORY_CODE below)
+  (c)  `sms-docs check` (every rule, no HTML; exit 0 or 1 is a success, 2 a failure), cold,
+       (c1) after one new commit and (c0) with one file edited
+  (d)  our history extraction alone (HISTORY_CODE below), cold and (d1) after one commit
   (e)  one raw `git log --name-status -M` pass
+
+Builds run in-process under BUILD_WRAPPER, which times MkDocs' two steps of every page
+(read and render the Markdown; render the template) by kind of page, so the document pages
+of our build can be compared per page with the same pages of the plain build.
 
 It prints the median wall time of the runs, CPU time and peak memory (max RSS of the child
 process tree, from os.wait4) of each measure, then the ratios the project sets targets
@@ -48,10 +55,9 @@ CACHE = BENCH / ".cache"
 # with --history-code / --check-cmd (or the environment variables named below).
 # =============================================================================================
 
-# (d) HISTORY EXTRACTION. >>> LEAD: set the real one-pass reader of sms_docs_plugin.history
-# here (placeholder until the module exists). Run as `python -c HISTORY_CODE REPO`, with the
-# repository as working directory and as sys.argv[1]; it must read the whole history once.
-# Override: --history-code or SMS_BENCH_HISTORY_CODE.
+# (d) HISTORY EXTRACTION: the one-pass reader of the history package, as the analysis calls
+# it. Run as `python -c HISTORY_CODE REPO`, with the repository as working directory and as
+# sys.argv[1]; it reads the whole history once. Override: --history-code or SMS_BENCH_HISTORY_CODE.
 HISTORY_CODE = """\
 import sys
 from pathlib import Path
@@ -68,8 +74,21 @@ CHECK_CMD = ["sms-docs", "check", "--format", "json"]
 GIT_LOG_CMD = ["git", "log", "--name-status", "-M",
                "--format=%x00%H%x09%an%x09%ae%x09%aI%x09%cI%x09%s"]
 
-# Plain MkDocs configuration for (a): Material defaults and search, no sms-docs.
+# Plain MkDocs configurations, no sms-docs. (a) has the theme settings our build runs with:
+# the generated mkdocs.yml's `navigation.prune`, and `font: false`, which sms-docs sets.
+# (a0) has Material's defaults: every page carries the whole navigation.
 PLAIN_YML = """\
+site_name: Synthetic SMS library (plain build)
+docs_dir: docs
+theme:
+  name: material
+  font: false
+  features:
+    - navigation.prune
+plugins:
+  - search
+"""
+PLAIN_DEFAULT_YML = """\
 site_name: Synthetic SMS library (plain build)
 docs_dir: docs
 theme:
@@ -77,9 +96,49 @@ theme:
 plugins:
   - search
 """
+LIBRARY = ("policies", "processes", "procedures")
+
+# Runs `mkdocs build ARGS...` in-process with MkDocs' two per-page steps timed by kind of page
+# (a controlled document: its source is in a library folder; anything else), and writes the
+# sums as JSON to the file named by SMS_BENCH_TIMING.
+BUILD_WRAPPER = r"""
+import json, os, sys, time
+import mkdocs.commands.build as build
+LIBRARY = ("policies/", "processes/", "procedures/")
+sums = {"document": [0, 0.0, 0.0], "other": [0, 0.0, 0.0]}  # pages, read+render s, template s
+
+def kind(page):
+    return "document" if page.file.src_uri.startswith(LIBRARY) else "other"
+
+def timed(fn, slot):
+    def inner(page, *a, **k):
+        t = time.perf_counter()
+        try:
+            return fn(page, *a, **k)
+        finally:
+            row = sums[kind(page)]
+            row[slot] += time.perf_counter() - t
+            if slot == 1:
+                row[0] += 1
+    return inner
+
+build._populate_page = timed(build._populate_page, 1)
+build._build_page = timed(build._build_page, 2)
+t0 = time.perf_counter()
+try:
+    from mkdocs.__main__ import cli
+    cli(["build", *sys.argv[1:]], standalone_mode=False)
+finally:
+    out = {k: {"pages": v[0], "render_seconds": round(v[1], 3), "template_seconds": round(v[2], 3)}
+           for k, v in sums.items()}
+    out["total_seconds"] = round(time.perf_counter() - t0, 3)
+    with open(os.environ["SMS_BENCH_TIMING"], "w") as f:
+        json.dump(out, f)
+"""
 
 MEASURES = {
-    "a": "plain mkdocs build (Material, search)",
+    "a": "plain build, Material + navigation.prune",
+    "a0": "plain build, Material defaults",
     "b": "full build, past_versions: false",
     "b2": "full build, past_versions: true",
     "c": "sms-docs check, cold",
@@ -89,7 +148,7 @@ MEASURES = {
     "d1": "history after one new commit",
     "e": "raw git log --name-status -M",
 }
-ORDER = ["e", "d", "d1", "c", "c1", "c0", "a", "b", "b2"]  # cheap first; all run once per round
+ORDER = ["e", "d", "d1", "c", "c1", "c0", "a", "a0", "b", "b2"]  # cheap first; all run once per round
 
 # What each measure starts from. sms-docs keeps parsed documents and history in
 # .git/sms-docs/ between runs; "cold" removes them first (a fresh CI clone), "commit" adds one
@@ -199,7 +258,7 @@ def package_status(python: str) -> dict[str, str | None]:
     history = None if rc == 0 else f"sms_docs_plugin.history is not importable ({msg})"
     rc, msg = probe(python, "import sms_docs_plugin")
     check = None if rc == 0 else f"sms_docs_plugin is not importable ({msg})"
-    return {"a": None, "b": plugin, "b2": plugin, "c": check, "c1": check, "c0": check, "d": history,
+    return {"a": None, "a0": None, "b": plugin, "b2": plugin, "c": check, "c1": check, "c0": check, "d": history,
             "d1": history, "e": None}
 
 
@@ -515,15 +574,19 @@ def bench(args, only: list[str], python: str, cached_repo: Path, gen: dict, ws: 
     plain = ws / "plain"
     (plain / "docs").mkdir(parents=True)
     shutil.copytree(repo / "content", plain / "docs", dirs_exist_ok=True)
-    for folder in ("policies", "processes", "procedures"):
+    for folder in LIBRARY:
         shutil.copytree(repo / folder, plain / "docs" / folder)
     (plain / "mkdocs.yml").write_text(PLAIN_YML)
+    (plain / "mkdocs-default.yml").write_text(PLAIN_DEFAULT_YML)
+
+    def build(config: Path, site: str) -> list[str]:
+        return [python, "-c", BUILD_WRAPPER, "-f", str(config), "-d", str(ws / site)]
 
     status = package_status(python)
     history_code = args.history_code or HISTORY_CODE
     cmds: dict[str, tuple[list[str], Path, Path | None]] = {
-        "a": ([python, "-m", "mkdocs", "build", "-f", str(plain / "mkdocs.yml"),
-               "-d", str(ws / "site-a")], plain, ws / "site-a"),
+        "a": (build(plain / "mkdocs.yml", "site-a"), plain, ws / "site-a"),
+        "a0": (build(plain / "mkdocs-default.yml", "site-a0"), plain, ws / "site-a0"),
         "c": (check_command(python, args.check_cmd), repo, None),
         "d": ([python, "-c", history_code, str(repo)], repo, None),
         "e": (GIT_LOG_CMD, repo, None),
@@ -532,10 +595,8 @@ def bench(args, only: list[str], python: str, cached_repo: Path, gen: dict, ws: 
     cmds["d1"] = cmds["d"]
     edited = sorted((repo / "procedures").rglob("*.md"))[-1]
     if status["b"] is None:
-        cmds["b"] = ([python, "-m", "mkdocs", "build", "-f", str(config_variant(repo, False)),
-                      "-d", str(ws / "site-b")], repo, ws / "site-b")
-        cmds["b2"] = ([python, "-m", "mkdocs", "build", "-f", str(config_variant(repo, True)),
-                       "-d", str(ws / "site-b2")], repo, ws / "site-b2")
+        cmds["b"] = (build(config_variant(repo, False), "site-b"), repo, ws / "site-b")
+        cmds["b2"] = (build(config_variant(repo, True), "site-b2"), repo, ws / "site-b2")
 
     results: dict[str, dict] = {}
     for m in MEASURES:
@@ -562,7 +623,11 @@ def bench(args, only: list[str], python: str, cached_repo: Path, gen: dict, ws: 
             out, err = logs / f"{m}-{r + 1}.out", logs / f"{m}-{r + 1}.err"
             log(f"run {r + 1}/{args.runs}: ({m}) {MEASURES[m]} ...")
             prepare(SCENARIO.get(m), repo, edited, r + 1)
-            one = run_child(cmd, cwd, out if m[0] in "cd" else None, err)
+            timing = logs / f"{m}-{r + 1}.timing.json"
+            one = run_child(cmd, cwd, out if m[0] in "cd" else None, err,
+                            env={**child_env(), "SMS_BENCH_TIMING": str(timing)})
+            if timing.exists():
+                one["pages"] = json.loads(timing.read_text())
             if SCENARIO.get(m) == "edit":
                 subprocess.run(["git", "checkout", "-q", "--", str(edited)], cwd=repo, check=True)
             ok = one["rc"] in ((0, 1) if m[0] == "c" else (0,))
@@ -586,6 +651,9 @@ def bench(args, only: list[str], python: str, cached_repo: Path, gen: dict, ws: 
             site = cmds[m][2]
             if site and site.exists():
                 res["site"] = site_stats(site)
+                res["site"]["seconds_per_page"] = round(res["median_seconds"] / max(1, res["site"]["html_pages"]), 4)
+            if runs[0].get("pages"):
+                res["document_pages"] = document_pages(runs)
 
     serve = None
     if args.serve_rebuild:
@@ -608,7 +676,7 @@ def bench(args, only: list[str], python: str, cached_repo: Path, gen: dict, ws: 
 
     ratios = compute_ratios(results, args.docs, serve)
     report = {
-        "issue": 6, "params": {"docs": args.docs, "commits": args.commits, "seed": args.seed,
+        "params": {"docs": args.docs, "commits": args.commits, "seed": args.seed,
                                "runs": args.runs},
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": machine(), "versions": versions(python), "repository": gen,
@@ -621,6 +689,17 @@ def bench(args, only: list[str], python: str, cached_repo: Path, gen: dict, ws: 
     print(f"\nresults: {out}" + (f"\nworkspace kept: {ws}" if args.keep else ""))
     return 0 if all(r["status"] in ("ok", "not available", "skipped")
                     for r in results.values()) else 1
+
+
+def document_pages(runs: list[dict]) -> dict:
+    """The median over runs of MkDocs' time for the pages of controlled documents alone."""
+    rows = [r["pages"]["document"] for r in runs]
+    seconds = statistics.median(x["render_seconds"] + x["template_seconds"] for x in rows)
+    pages = rows[0]["pages"]
+    return {"pages": pages, "seconds": round(seconds, 3),
+            "render_seconds": round(statistics.median(x["render_seconds"] for x in rows), 3),
+            "template_seconds": round(statistics.median(x["template_seconds"] for x in rows), 3),
+            "ms_per_page": round(1000 * seconds / pages, 2) if pages else None}
 
 
 def summarize_check(out: Path) -> dict | None:
@@ -637,65 +716,56 @@ def summarize_check(out: Path) -> dict | None:
 
 
 def compute_ratios(results: dict, docs: int, serve: dict | None = None) -> list[dict]:
+    """The project's targets (issue 15), judged at 2,000 documents / 20,000 commits, and
+    ratios without a target that show how the rest compares."""
     def med(m: str) -> float | None:
         return results[m].get("median_seconds")
-
-    def mem(m: str) -> float | None:
-        return results[m].get("peak_rss_mb")
-
-    def div(x: float | None, y: float | None) -> float | None:
-        return round(x / y, 3) if x is not None and y else None
 
     def cpu(m: str) -> float | None:
         return results[m].get("median_cpu_seconds")
 
-    # (name, wall-clock value, the same from CPU time, target, size the target is set for)
-    check_target = {2000: 3.0, 10000: 15.0}.get(docs)
-    check_at = "≤ 3 s at 2,000 / 20,000; ≤ 15 s at 10,000 / 100,000"
+    def mem(m: str) -> float | None:
+        return results[m].get("peak_rss_mb")
+
+    def per_page(m: str) -> float | None:
+        return (results[m].get("document_pages") or {}).get("ms_per_page")
+
+    def div(x: float | None, y: float | None) -> float | None:
+        return round(x / y, 3) if x is not None and y else None
+
+    ours, plain = (serve or {}).get("ours", {}), (serve or {}).get("plain", {})
+    # (name, wall-clock value, the same from CPU time, target or None)
     rows = [
-        ("history extraction, cold ÷ raw git log", div(med("d"), med("e")), div(cpu("d"), cpu("e")),
-         2.0, "2,000 / 20,000"),
-        ("history after one new commit ÷ raw git log", div(med("d1"), med("e")),
-         div(cpu("d1"), cpu("e")), 2.0, "2,000 / 20,000"),
-        ("sms-docs check, cold, seconds", med("c"), cpu("c"), check_target, check_at),
-        ("sms-docs check after a commit, seconds", med("c1"), cpu("c1"), check_target, check_at),
-        ("sms-docs check, one file edited, seconds", med("c0"), cpu("c0"), check_target, check_at),
-        ("full build, no past versions ÷ plain build", div(med("b"), med("a")),
-         div(cpu("b"), cpu("a")), 1.0, "2,000 / 20,000"),
-        ("full build, every past version ÷ plain build", div(med("b2"), med("a")),
-         div(cpu("b2"), cpu("a")), 2.0, "2,000 / 20,000"),
-        ("peak memory, full build (past versions) ÷ plain", div(mem("b2"), mem("a")), None,
-         2.0, "2,000 / 20,000"),
-        ("peak memory, full build (no past versions) ÷ plain", div(mem("b"), mem("a")), None,
-         2.0, "2,000 / 20,000"),
+        ("full build, no past versions ÷ plain (prune)", div(med("b"), med("a")), div(cpu("b"), cpu("a")), 1.3),
+        ("document pages, time per page ÷ plain (prune)", div(per_page("b"), per_page("a")), None, 1.0),
+        ("peak memory, full build (no past versions) ÷ plain", div(mem("b"), mem("a")), None, 1.5),
+        ("sms-docs check, cold, seconds", med("c"), cpu("c"), 3.0),
+        ("sms-docs check after a commit, seconds", med("c1"), cpu("c1"), 1.0),
+        ("sms-docs check, one file edited, seconds", med("c0"), cpu("c0"), 1.0),
+        ("serve rebuild after one edit: ours ÷ plain (prune)",
+         div(ours.get("median_build_seconds"), plain.get("median_build_seconds")), None, 2.0),
+        ("full build, every past version ÷ plain (prune)", div(med("b2"), med("a")), div(cpu("b2"), cpu("a")), None),
+        ("peak memory, full build (past versions) ÷ plain", div(mem("b2"), mem("a")), None, None),
+        ("full build, no past versions ÷ plain (defaults)", div(med("b"), med("a0")), div(cpu("b"), cpu("a0")), None),
+        ("history extraction, cold ÷ raw git log", div(med("d"), med("e")), div(cpu("d"), cpu("e")), None),
+        ("history after one new commit ÷ raw git log", div(med("d1"), med("e")), div(cpu("d1"), cpu("e")), None),
+        ("serve rebuild: sms-docs hooks ÷ our whole rebuild",
+         div(ours.get("median_plugin_hook_seconds"), ours.get("median_build_seconds")), None, None),
     ]
-    if serve:
-        ours = serve.get("ours", {})
-        rows.append(("serve rebuild: sms-docs hooks ÷ whole rebuild",
-                     div(ours.get("median_plugin_hook_seconds"), ours.get("median_build_seconds")),
-                     None, 0.10 if docs == 2000 else None, "2,000 docs (our share ≤ 10 %)"))
-        rows.append(("serve rebuild: ours ÷ plain", div(ours.get("median_build_seconds"),
-                     serve.get("plain", {}).get("median_build_seconds")), None, None, "-"))
     ref = BENCH / "results-2000.json"
     if docs > 2000 and ref.exists():
         try:
             base = json.loads(ref.read_text())["measures"]
-            for m, label in (("b", "no past versions"), ("b2", "every past version")):
-                rows.append((f"full build ({label}) ÷ the 2,000-doc full build",
+            for m in ("b", "c", "c1", "c0", "d"):
+                rows.append((f"({m}) {MEASURES[m]} ÷ the same at 2,000 documents",
                              div(med(m), base[m].get("median_seconds")),
-                             div(cpu(m), base[m].get("median_cpu_seconds")),
-                             6.0 if docs == 10000 else None, "10,000 / 100,000 (linear growth)"))
+                             div(cpu(m), base[m].get("median_cpu_seconds")), None))
         except (ValueError, KeyError):
             pass
-    out = []
-    for name, value, cpu_value, target, at in rows:
-        applies = target is not None and (
-            docs == 2000 and not at.startswith("10,000") or docs == 10000 and "10,000" in at
-            or name.startswith("sms-docs check"))
-        out.append({"name": name, "value": value, "cpu_value": cpu_value, "target": target,
-                    "target_at": at,
-                    "met": (value <= target) if value is not None and target and applies else None})
-    return out
+    return [{"name": name, "value": value, "cpu_value": cpu_value, "target": target,
+             "target_at": "2,000 / 20,000" if target is not None else "-",
+             "met": (value <= target) if value is not None and target is not None and docs == 2000 else None}
+            for name, value, cpu_value, target in rows]
 
 
 def print_table(rep: dict) -> None:
@@ -719,7 +789,12 @@ def print_table(rep: dict) -> None:
               f"{fmt(res.get('peak_rss_mb'), 0):>8}  {note.splitlines()[0] if note else ''}")
         if res.get("site"):
             s = res["site"]
-            print(f"{'':<44} {s['html_pages']} pages, {s['html_mb']} MB, {s['kb_per_page']} KB/page")
+            print(f"{'':<44} {s['html_pages']} pages built, {1000 * s['seconds_per_page']:.1f} ms/page, "
+                  f"{s['kb_per_page']} KB/page ({s['html_mb']} MB)")
+        if res.get("document_pages"):
+            d = res["document_pages"]
+            print(f"{'':<44} document pages alone: {d['pages']} pages, {d['ms_per_page']} ms/page in MkDocs' "
+                  f"page steps ({d['render_seconds']} s Markdown, {d['template_seconds']} s template)")
         if res.get("findings"):
             f = res["findings"]
             print(f"{'':<44} {f['documents']} documents, {f['findings']} findings {f['by_code']}")
