@@ -228,17 +228,20 @@ class SitePlan:
         page = self.generated.get(src_uri)
         return page is not None and page.in_nav
 
+    def safe(self, src_uri: str, content: str) -> str:
+        """A page's converted Markdown, made safe before anything (search included) reads it."""
+        if self.settings.allow_html or (src_uri not in self.withdrawn and src_uri not in self.docs):
+            return content
+        return neutralise(content)  # SMS405 is the rule; this keeps script out whatever it missed
+
     def decorate(self, src_uri: str, content: str, page_url: str) -> str:
-        if src_uri in self.withdrawn and not self.settings.allow_html:
-            return neutralise(content)
+        """A document page's content inside its metadata panel, relations and history sheet."""
         doc = self.docs.get(src_uri)
         if doc is None:
             return content
         view = DocumentView(doc, self.library, self.sitemap, page_url, self.analysis.today)
         view.extra_banners = self._standing_banners(doc, page_url)
         view.history_url = self._url(history_src_uri(doc), page_url)
-        if not self.settings.allow_html:
-            content = neutralise(content)  # SMS405 is the rule; this keeps script out whatever it missed
         sheet = "" if doc.is_external else self._history_sheet(doc, page_url)
         page = view.header_html() + content + view.footer_html() + sheet
         return CONTENT_START + page + CONTENT_END
