@@ -58,6 +58,14 @@ class LibraryHistory:
         committed = self.for_path(doc.path) if self.available else None
         if committed is None and self.available:
             committed = self._moved_here(doc)
+        if (
+            committed is not None
+            and committed.path == doc.path
+            and committed.revisions
+            and committed.revisions[-1].blob == doc.blob
+            and (not committed.doc_id or not doc.id or committed.doc_id.casefold() == doc.key)
+        ):
+            return committed  # the working tree adds nothing: one lineage, its versions grouped once
         lineage = DocHistory(doc.path, list(committed.revisions) if committed else [])
         if committed is not None and committed.doc_id and doc.id and committed.doc_id.casefold() != doc.key:
             lineage.revisions = []  # given a new id in the working tree: another document from here on
