@@ -15,6 +15,8 @@ import pytest
 from support import LibraryRepo, clean_docs, default_body, doc, parse_html, read_page
 from support_hardening import built, check_json, files_containing, run_door, safe_doc, site_texts
 
+from sms_docs_plugin.site.safety import may_carry_markup
+
 SCRIPT = "<script>alert('x')</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 TEMPLATE = "TPL{{7*7}}END"
@@ -285,3 +287,17 @@ def test_the_register_on_the_command_line_neutralises_formulas_too(hostile_site)
     for doc_id, row in rows.items():
         for column, cell in row.items():
             assert not cell.startswith(("=", "+", "-", "@")), f"{doc_id} {column}: {cell!r}"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](DATA:text/html,x)", "[x](java\u017fcript:alert(1))",
+     "[x](vb\u0130script:x)", "a < b", "{: .x }", "&amp;"],
+)
+def test_a_past_version_that_may_carry_markup_is_rewritten(source):
+    assert may_carry_markup(f"# Title\n\nSome text.\n\n{source}\n")
+
+
+@pytest.mark.parametrize("source", ["Plain words: a list, a colon.", "Données: plain words, not a scheme."])
+def test_plain_markdown_skips_the_rewrite(source):
+    assert not may_carry_markup(source)
