@@ -103,10 +103,18 @@ class _Scanner(HTMLParser):
 
 def linked_paths(doc: Document) -> set[str]:
     """The repository paths of the files the document's body links or embeds (not its code)."""
-    body = _CODE_SPAN.sub("", _CODE_FENCE.sub("", doc.body))
+    # Each pattern runs only where the text it needs is present: a page of prose has no `=`,
+    # and the case-insensitive attribute search was most of the time of a plain page.
+    body = doc.body
+    if "```" in body or "~~~" in body:
+        body = _CODE_FENCE.sub("", body)
+    if "`" in body:
+        body = _CODE_SPAN.sub("", body)
     folder = posixpath.dirname(doc.path)
-    targets = [a or b for a, b in _LINK.findall(body)] + [a or b for a, b in _DEFINITION.findall(body)]
-    for quoted, single, bare in _HTML_SOURCE.findall(body):
+    targets = [a or b for a, b in _LINK.findall(body)]
+    if "]:" in body:
+        targets += [a or b for a, b in _DEFINITION.findall(body)]
+    for quoted, single, bare in _HTML_SOURCE.findall(body) if "=" in body else ():
         value = html.unescape(quoted or single or bare)
         targets += [candidate.strip().split(" ")[0] for candidate in value.split(",")] if "," in value else [value]
     paths = {_resolve(folder, target) for target in targets}
