@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import tarfile
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -55,6 +58,26 @@ def build_date() -> date:
 
 def analyse(settings: Settings, *, today: date | None = None, base_ref: str | None = None) -> Analysis:
     """Raises HistoryError when git refuses the repository or `base_ref` is not a commit."""
+    with _without_cycle_collection():
+        return _analyse(settings, today, base_ref)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """An analysis makes hundreds of thousands of small objects that live until it ends and
+    form no garbage cycles worth collecting, yet each of the collector's passes walks them all:
+    a third of a warm check of 2,000 documents (0.9 of 2.9 s). Reference counting still frees
+    what is dropped; the collector runs again as soon as the analysis is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyse(settings: Settings, today: date | None, base_ref: str | None) -> Analysis:
     folders = list(settings.library.values())
     found = open_repository(settings.root, [*folders, "mkdocs.yml"])
     repo = found if isinstance(found, Repository) else None

@@ -34,8 +34,11 @@ def _check(condition: bool) -> None:
 
 
 def _strs(value: object, length: int | None = None) -> tuple[str, ...]:
-    _check(isinstance(value, tuple | list) and all(isinstance(v, str) for v in value))
-    _check(length is None or len(value) == length)  # type: ignore[arg-type]
+    _check(isinstance(value, tuple | list) and (length is None or len(value) == length))
+    try:
+        "".join(value)  # type: ignore[arg-type]  # refuses anything but text, at C speed: 157,000 revisions per load
+    except TypeError:
+        raise _Damaged from None
     return tuple(value)  # type: ignore[arg-type]
 
 

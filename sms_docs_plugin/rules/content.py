@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from ..document_templates import normalise, required_sections
 from ..library import Library
-from ..markdown_text import Outline, outline, prose
+from ..markdown_text import Outline
 from ..model import ID_PATTERN, Classification, Document, Finding, Status, make_finding
 from .context import RuleContext
 
@@ -55,9 +55,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for doc in documents:
         if doc.status is Status.RETIRED:
             continue  # archived: no one has to edit an obsolete document to get a green build
-        # Code and backslash-escaped text are not prose (SPEC §3): computed once, read by each rule.
-        shape = outline(doc.body)
-        text = prose(doc.body, shape)
+        # Code and backslash-escaped text are not prose (SPEC §3).
+        shape, text = ctx.read(doc)
         if names is not None:
             yield from _names(doc, names, text)
         yield from _template(doc, templates[doc.doc_type], shape, normal)

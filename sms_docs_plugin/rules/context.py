@@ -7,6 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..library import Library
+from ..markdown_text import Outline, outline, prose
+from ..model import Document
 from ..settings import Settings
 
 if TYPE_CHECKING:
@@ -25,6 +27,16 @@ class RuleContext:
     timelines: dict[str, DocHistory] = field(default_factory=dict)  # doc key -> history with the working tree
     approvals: Approvals | None = None
     suspicions: dict[str, Suspicion] = field(default_factory=dict)  # doc key -> why it awaits review
+    _read: dict[str, tuple[Outline, str]] = field(default_factory=dict, repr=False)
+
+    def read(self, doc: Document) -> tuple[Outline, str]:
+        """A document's outline and its prose (code and escaped text blanked), read once for
+        every rule that looks at its body."""
+        read = self._read.get(doc.path)
+        if read is None:
+            shape = outline(doc.body)
+            read = self._read[doc.path] = (shape, prose(doc.body, shape))
+        return read
 
     @property
     def has_history(self) -> bool:

@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 
 from ..document_templates import template_text
-from ..markdown_text import prose
 from ..model import DocType, Document, Finding, Status, make_finding
 from .context import RuleContext
 
@@ -35,6 +34,7 @@ _CHANGE_COLUMNS = {
 }
 _LIST_MARK = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _EMPHASIS = re.compile(r"[*_`]+")
+_NO_EMPHASIS = str.maketrans("", "", "*_`")
 _MIN_PLACEHOLDER_WORDS = 3
 _MAX_PLACEHOLDER_FINDINGS = 3  # the first few stand for the rest
 
@@ -45,7 +45,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for doc in library.documents:
         if doc.is_external or doc.status is Status.RETIRED or not doc.key or library.get(doc.id or "") is not doc:
             continue
-        text = prose(doc.body)
+        text = ctx.read(doc)[1]
         yield from _history(doc, text)
         if doc.status is Status.APPROVED:
             if doc.doc_type not in placeholders:
@@ -111,7 +111,7 @@ def template_placeholders(template: str) -> dict[str, str]:
 
 
 def _placeholders(doc: Document, text: str, placeholders: dict[str, str]) -> Iterator[Finding]:
-    if not placeholders:
+    if not placeholders or not _may_hold_placeholders(text, placeholders):
         return
     reported = 0
     for index, line in enumerate(text.split("\n")):
@@ -129,6 +129,15 @@ def _placeholders(doc: Document, text: str, placeholders: dict[str, str]) -> Ite
         reported += 1
         if reported == _MAX_PLACEHOLDER_FINDINGS:
             return
+
+
+def _may_hold_placeholders(text: str, placeholders: dict[str, str]) -> bool:
+    """Whether some placeholder is in the text at all, read as one line. Most approved
+    documents hold none, and this spares making a key of every one of their lines: a line's
+    key is its words in order, emphasis marks dropped and case folded, so it is found in the
+    whole text's words so joined."""
+    words = " ".join(text.translate(_NO_EMPHASIS).split()).casefold()
+    return any(key in words for key in placeholders)
 
 
 def _placeholder_key(line: str) -> str:

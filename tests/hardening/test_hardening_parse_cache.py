@@ -87,3 +87,40 @@ def test_a_kept_file_of_the_wrong_shape_is_ignored(clean_library):
         kept.write_text(json.dumps(poisoned), encoding="utf-8")
         again = clean_library.check("--format", "json")
         assert again.returncode == 0 and again.stdout == first.stdout, again.output[-3000:]
+
+
+def _history_variants(loaded: tuple) -> list[tuple]:
+    """Kept histories that marshal reads back fine but whose values are of the wrong type."""
+    key, head, commits, documents, ended = loaded
+    path, end, note, revisions = documents[0]
+    position, revision_path, blob, values, content_key = revisions[0]
+    wrong_values = (42, *values[1:])
+    return [
+        (key, head, commits, [(path, end, note, [(position, revision_path, blob, wrong_values, content_key)])], ended),
+        (key, head, commits, [(path, end, note, [(position, revision_path, 7, values, content_key)])], ended),
+        (key, head, [(None, *commits[0][1:]), *commits[1:]], documents, ended),
+        (key, head, commits, [(path, end, note, [(position, revision_path, blob, (*values, "extra"), content_key)])], ended),
+    ]
+
+
+def test_a_kept_history_with_values_of_the_wrong_type_is_ignored(clean_library):
+    first = clean_library.check("--format", "json")
+    kept = stored(clean_library) / "history-v3.marshal"
+    for variant in _history_variants(marshal.loads(kept.read_bytes())):
+        kept.write_bytes(marshal.dumps(variant))
+        again = clean_library.check("--format", "json")
+        assert again.returncode == 0 and again.stdout == first.stdout, again.output[-3000:]
+
+
+def test_kept_blobs_with_values_of_the_wrong_type_are_ignored(clean_library):
+    first = clean_library.run_cli("history", "PRO-INC-001")
+    folder = stored(clean_library)
+    fingerprint, entries = marshal.loads((folder / "blobs-v4.marshal").read_bytes())
+    damaged = {sha: ((None,) * len(values), body) for sha, (values, body) in entries.items()}
+    (folder / "blobs-v4.marshal").write_bytes(marshal.dumps((fingerprint, damaged)))
+    (folder / "history-v3.marshal").unlink()  # else the stored history of HEAD is used, not the blobs
+
+    again = clean_library.run_cli("history", "PRO-INC-001")
+
+    assert again.returncode == first.returncode == 0 and again.stdout == first.stdout, again.output[-3000:]
+    assert "1.0" in first.stdout
