@@ -187,7 +187,7 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None
-        self.plan.write_history_pages(config)
+        self.plan.write_history_pages(config, previewing=self.preview is not None)
         TOOL_LOG.removeHandler(self.warnings)
         if self.staging is None:
             return  # the preview publishes nothing

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urljoin
 
+from history_support import body_with, commit_as, new_library, revise
 from serve_support import Server, serving, wait_for
 from support import LibraryRepo, Node, clean_docs, doc, parse_html, snapshot
 
@@ -118,3 +119,35 @@ def test_a_built_site_shows_no_preview_parts(make_library):
     assert "md-banner" not in page  # Material shows its announcement bar only when there is one
     assert not (repo.site / "findings").exists()
     assert not (repo.site / "assets" / "sms-docs" / "sms-preview.css").exists()
+
+
+def _article(html_text: str) -> str:
+    return str(parse_html(html_text).find("article").text)
+
+
+def test_a_rebuild_reuses_nothing_stale_and_shows_what_a_build_shows(tmp_path):
+    """A preview keeps the conversions and redlines of its last build for the next one: a
+    document edited in between is compared afresh, and an untouched one reads as a fresh
+    `mkdocs build` writes it."""
+    day = "2026-01-05"
+    repo = new_library(tmp_path / "lib", *clean_docs(), doc("PRO-INC-002", "procedure", ["PRC-INC"], title="Escalate"), day=day)
+    for doc_id in ("PRO-INC-001", "PRO-INC-002"):
+        revise(repo, doc_id, version="1.1", approved="2026-02-01", change="Adds a step.", body=body_with(repo, doc_id, "FIRSTADDED"))
+    commit_as(repo, "Version 1.1", "Ada First", "2026-02-01")
+    assert repo.build().returncode == 0
+    built = {name: _article((repo.site / "procedures" / name / "index.html").read_text(encoding="utf-8"))
+             for name in ("pro-inc-001.changes", "pro-inc-002.changes")}
+    assert all("FIRSTADDED" in text for text in built.values())
+
+    with serving(repo, tmp_path / "serve.log") as server:
+        first = {name: _article(server.get(f"procedures/{name}/")[1]) for name in built}
+        assert first == built
+        revise(repo, "PRO-INC-001", version="1.2", approved="2026-03-01", change="Adds another step.",
+               body=body_with(repo, "PRO-INC-001", "SECONDADDED"))
+        assert wait_for(lambda: "SECONDADDED" in server.get("procedures/pro-inc-001.changes/")[1], timeout=30), server.log[-3000:]
+
+        changes = parse_html(server.get("procedures/pro-inc-001.changes/")[1]).find("article")
+        assert [mark.text.strip() for mark in changes.find_all("ins")] == ["SECONDADDED"]
+        assert "FIRSTADDED" not in [mark.text.strip() for mark in changes.find_all("ins")]
+        assert _article(server.get("procedures/pro-inc-002.changes/")[1]) == built["pro-inc-002.changes"]
+        assert "Traceback" not in server.log

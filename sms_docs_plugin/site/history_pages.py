@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import markdown
 
@@ -26,7 +27,7 @@ from ..history import LibraryHistory, Revision
 from ..markdown_text import outline
 from ..model import Document
 from ..standing import Standing
-from .diff import version_diff
+from .diff import VersionDiff, version_diff
 from .page_toc import own_toc
 from .render import render
 from .safety import may_carry_markup, neutralise
@@ -40,6 +41,7 @@ _PRINT_DOC = re.compile(r'<span class="sms-print-doc">.*?</span>', re.S)
 _LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 CHUNK = 50  # documents whose old texts are read in one batch (and held in memory)
+T = TypeVar("T")
 _CROSS_REFERENCES = re.compile(r"^ {0,3}\[[^\]]+\]:|\[\^|^\*\[", re.M)
 
 
@@ -88,6 +90,36 @@ class Shell:
         )
 
 
+class KeptFromLastBuild:
+    """Conversions and comparisons of versions made by the last build, for the next one.
+    Under `mkdocs serve` a rebuild after one edit would convert and compare every version
+    shown again, though their texts did not change (10 and 3 of the 19 s a 2,000-document
+    site spends on its history pages). Only what the last build used is kept, so a long
+    editing session does not make it grow, and at most `limit` results."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self.last: dict[tuple[str, ...], object] = {}
+        self.now: dict[tuple[str, ...], object] = {}
+
+    def get(self, key: tuple[str, ...], make: Callable[[], T]) -> T:
+        found = self.now.get(key)
+        if found is None:
+            found = self.last.get(key)
+            if found is None:
+                found = make()
+            if len(self.now) < self.limit:
+                self.now[key] = found
+        return found  # type: ignore[return-value]
+
+    def build_done(self) -> None:
+        self.last, self.now = self.now, {}
+
+
+# Lives as long as the `mkdocs serve` process; each rebuild's writer uses it.
+KEPT_BETWEEN_BUILDS = KeptFromLastBuild()
+
+
 class HistoryPageWriter:
     """Writes the history page and every published past version of each document."""
 
@@ -101,6 +133,7 @@ class HistoryPageWriter:
         *,
         allow_html: bool = False,
         today: date,
+        kept: KeptFromLastBuild | None = None,
     ) -> None:
         self.history = history
         self.today = today
@@ -111,6 +144,10 @@ class HistoryPageWriter:
         self.markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.url_of_path = url_of_path
         self.sections: dict[str, str] = {}
+        self.kept = kept
+        # What a conversion depends on besides the text. A configuration holding functions
+        # prints their addresses, which differ from one build to the next: nothing is reused.
+        self.conversion = repr((extensions, configs, allow_html))
 
     def write_all(self, jobs: Iterable[HistoryJob]) -> int:
         written = 0
@@ -120,7 +157,10 @@ class HistoryPageWriter:
             if len(batch) >= CHUNK:
                 written += self._write_batch(batch)
                 batch = []
-        return written + self._write_batch(batch)
+        written += self._write_batch(batch)
+        if self.kept is not None:
+            self.kept.build_done()
+        return written
 
     def _write_batch(self, batch: list[HistoryJob]) -> int:
         self.history.prefetch(revision for job in batch for revision in job.texts_shown())
@@ -181,7 +221,7 @@ class HistoryPageWriter:
         if previous is not None:
             old_text = self._text(job, previous)
             old_html = self._body_html(old_text, previous.head.path or job.doc.path, page_url)
-            diff = version_diff(old_text, text, old_html, body_html)
+            diff = self._diff(old_text, text, old_html, body_html)
         header = render(
             "version_header.html",
             doc=job.doc,
@@ -197,7 +237,7 @@ class HistoryPageWriter:
         page_url = current.changes_url_path or ""
         new_text = job.standing.shown.text
         old_text = self._text(job, previous)
-        diff = version_diff(
+        diff = self._diff(
             old_text,
             new_text,
             self._body_html(old_text, previous.head.path or job.doc.path, page_url),
@@ -215,9 +255,20 @@ class HistoryPageWriter:
             footer=render("version_footer.html", entry=current, previous=previous, previous_url=previous_url, diff=diff),
         )
 
+    def _diff(self, old_text: str, new_text: str, old_html: str, new_html: str) -> VersionDiff:
+        if self.kept is None:
+            return version_diff(old_text, new_text, old_html, new_html)
+        key = ("diff", old_text, new_text, old_html, new_html)
+        return self.kept.get(key, lambda: version_diff(old_text, new_text, old_html, new_html))
+
     def _body_html(self, text: str, doc_path: str, page_url: str) -> str:
         """A version's body as the page at `page_url` shows it: links mended, made safe."""
         body = self._relink(without_title(split(text).body), doc_path, page_url)
+        if self.kept is None:
+            return self._safe_html(body)
+        return self.kept.get(("body", self.conversion, body), lambda: self._safe_html(body))
+
+    def _safe_html(self, body: str) -> str:
         body_html = self._convert(body)
         if not self.allow_html and may_carry_markup(body):
             body_html = neutralise(body_html)  # an old version was never checked by today's SMS405

@@ -24,7 +24,7 @@ from ..model import Document
 from ..publication import Placement, placement, published_assets, shadowed_pages
 from ..standing import NOT_YET, Standing, Withdrawn
 from .document import Banner, DocumentView, Link
-from .history_pages import CONTENT_END, CONTENT_START, HistoryJob, HistoryPageWriter
+from .history_pages import CONTENT_END, CONTENT_START, KEPT_BETWEEN_BUILDS, HistoryJob, HistoryPageWriter
 from .links import SiteMap, relative_url
 from .navigation import library_navigation
 from .records import Records
@@ -171,8 +171,9 @@ class SitePlan:
             )
         return jobs
 
-    def write_history_pages(self, config: MkDocsConfig) -> int:
-        """Every document's history page and other versions, in the site being built."""
+    def write_history_pages(self, config: MkDocsConfig, *, previewing: bool = False) -> int:
+        """Every document's history page and other versions, in the site being built. A
+        preview rebuilds again and again: it reuses what its last build converted."""
         writer = HistoryPageWriter(
             self.analysis.history,
             Path(config.site_dir),
@@ -181,6 +182,7 @@ class SitePlan:
             self.dest_paths.get,
             allow_html=self.settings.allow_html,
             today=self.analysis.today,
+            kept=KEPT_BETWEEN_BUILDS if previewing else None,
         )
         return writer.write_all(self.history_jobs(Path(config.site_dir)))
 
