@@ -3,7 +3,7 @@ pinned on a small library built for it: real git, real `sms-docs`, real `mkdocs 
 
 from __future__ import annotations
 
-from support import clean_docs, doc, external_doc, read_page
+from support import clean_docs, doc, external_doc, read_page, resolve_href
 
 ORPHAN = "procedures/pro-orphan-001.md"
 
@@ -38,3 +38,19 @@ def test_roles_page_marks_only_what_a_document_has_as_status(make_library):
     assert "EXT-ISO-1" in items and "None" not in items["EXT-ISO-1"].text
     assert not items["EXT-ISO-1"].find_all("span", class_="sms-mark")
     assert items["PRO-OLD-001"].find("span", class_="sms-mark").text == "retired"
+
+
+def test_a_withdrawn_document_on_the_archive_is_watermarked_obsolete(make_library):
+    # SPEC §5 Archive: "retired and withdrawn documents, watermarked obsolete"; §4 Withdrawn.
+    library = make_library(*clean_docs(), doc("PRO-GONE-001", "procedure", parents=["PRC-INC"], title="Gone"))
+    library.remove("procedures/pro-gone-001.md")
+    library.commit("Remove a procedure", when="2026-02-01T10:00:00+00:00")
+    result = library.build()
+    assert result.returncode == 0, result.output
+
+    archive = library.site / "archive" / "index.html"
+    links = dict(read_page(archive).links())
+    assert "PRO-GONE-001" in links
+    page = read_page(resolve_href(archive, links["PRO-GONE-001"], library.site))
+    assert page.find("div", class_="sms-watermark").text == "OBSOLETE"
+    assert "withdrawn" in page.find("h1").text
