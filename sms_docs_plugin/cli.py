@@ -22,7 +22,7 @@ from .library import load_library
 from .mkdocs_yml import SetupError, load_settings
 from .model import DocType
 from .register import register_csv, register_json, register_rows
-from .report import format_github, format_github_notice, format_json, format_text
+from .report import BEFORE_CHANGE, format_github, format_github_notice, format_json, format_text
 from .reviews import review_list
 from .rules import failing
 from .schema import front_matter_schema
@@ -109,7 +109,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             print(format_github(finding))
     else:
         for finding in findings:
-            print(format_text(finding) + ("" if finding.new is not False else "  [before this change]"))
+            print(format_text(finding) + ("" if finding.new is not False else f"  {BEFORE_CHANGE}"))
         counts = {severity: sum(1 for f in findings if f.severity is severity) for severity in Severity}
         summary = ", ".join(f"{counts[s]} {s}(s)" for s in Severity)
         if analysis.base is not None:

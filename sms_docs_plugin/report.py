@@ -7,6 +7,9 @@ import json
 from .characters import escape_for_terminal
 from .model import Finding
 
+# With `--base`, what a finding that the change did not introduce says in text and annotations.
+BEFORE_CHANGE = "[before this change]"
+
 
 def format_text(finding: Finding) -> str:
     # File names and messages quote the library's text: its control characters would act on the terminal.
@@ -16,7 +19,9 @@ def format_text(finding: Finding) -> str:
 
 def format_github(finding: Finding) -> str:
     level = {"error": "error", "warning": "warning"}.get(str(finding.severity), "notice")
-    return f"::{level} file={_property(finding.path)},line={finding.line},title={finding.code}::{finding.code}: {_data(finding.message)}"
+    before = f" {BEFORE_CHANGE}" if finding.new is False else ""
+    return (f"::{level} file={_property(finding.path)},line={finding.line},title={finding.code}::"
+            f"{finding.code}: {_data(finding.message)}{before}")
 
 
 def format_github_notice(path: str, message: str) -> str:

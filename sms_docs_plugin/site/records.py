@@ -74,7 +74,9 @@ class Records:
     # -- shared helpers -------------------------------------------------------------------
 
     def link(self, doc: Document, page_url: str) -> dict[str, str | None]:
-        return {"id": doc.id, "title": doc.title, "url": self.sitemap.doc_url(doc, page_url), "status": str(doc.status)}
+        # An external document has no status, and so no mark beside it.
+        status = str(doc.status) if doc.status is not None else None
+        return {"id": doc.id, "title": doc.title, "url": self.sitemap.doc_url(doc, page_url), "status": status}
 
     def rows(self) -> list[RegisterRow]:
         return register_rows(self.library, self.analysis.standing.upcoming)
