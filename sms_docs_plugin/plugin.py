@@ -92,8 +92,9 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
     def _report(self, analysis: Analysis, *, previewing: bool) -> None:
         """Logs the findings. Errors refuse a publishing build; a preview shows them instead."""
         for notice in analysis.notices:
-            # A shallow clone hides versions: a warning, so a strict publishing build stops.
-            (log.warning if "shallow" in notice else log.info)(notice)
+            # What history is missing (a shallow clone, no .git, a detached HEAD): a notice
+            # (SPEC §4), said on every page it concerns, never a reason to stop publishing.
+            log.info(notice)
         for finding in analysis.findings:
             if finding.severity is Severity.WARNING:
                 log.warning(format_text(finding))
