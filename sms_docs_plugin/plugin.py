@@ -63,7 +63,12 @@ class SmsDocsPlugin(BasePlugin[SmsDocsConfig]):
         try:
             settings = read_options(dict(self.config), Path(config_file).resolve().parent, Path(config.docs_dir), Path(config.site_dir))
         except OptionsError as exc:
-            raise PluginError(f"sms-docs: {describe(exc.problems, config_file)}") from exc
+            message = f"sms-docs: {describe(exc.problems, config_file)}"
+            if self.command == "serve":
+                raise PluginError(message) from exc  # the server stays up for the fix
+            # A setup error is exit 2 from both doors (SPEC §7); MkDocs ends every plugin error with 1.
+            log.error(message)
+            raise SystemExit(2) from exc
         # Counted from here on: our own warnings too must stop a strict build before publishing.
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
