@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -32,6 +33,18 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_SETUP = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a reader that went away shows here, not as a message at exit
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (`sms-docs register | head`): end quietly, with the
+        # status Python itself gives a closed pipe, and nothing left to flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "schema":  # the schema is the same for every library

@@ -261,6 +261,28 @@ def test_check_as_a_python_module(clean_library):
     assert '"documents": 4' in done.stdout
 
 
+@pytest.mark.parametrize("command", [["register"], ["check"], ["history", "PRO-INC-001"]])
+def test_a_reader_that_stops_reading_ends_the_command_quietly(make_library, command):
+    """`sms-docs register | head -1`: the pipe closes before everything is written."""
+    import subprocess
+    import sys
+
+    from support import subprocess_env
+
+    repo = make_library(*clean_docs(), doc("PRO-ORPHAN-001", "procedure", ["PRC-MISSING"]))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sms_docs_plugin.cli", *command],
+        cwd=repo.root, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the command has written anything
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert process.returncode in (0, 1)
+
+
 # --------------------------------------------------------------------------- what is kept between runs
 
 
