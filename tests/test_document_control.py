@@ -345,6 +345,8 @@ def test_a_person_as_owner_or_approver_is_flagged(tmp_path):
     assert flagged == {(spec.line_of("owner"), "owner: Jane Example"), (spec.line_of("approver"), "approver: Test Person")}
     clean = new_library(tmp_path / "clean", *specs(owner="Incident Manager", approver="Head of Service Desk"))
     assert not of_code(check_json(clean)[1], "SMS401")
+    roles = new_library(tmp_path / "roles", *specs(owner="Records Custodian", approver="Zebracorn Role"))
+    assert not of_code(check_json(roles)[1], "SMS401")
 
 
 def test_approval_evidence_trailer_on_the_merge_commit_gives_the_person_of_record(library):

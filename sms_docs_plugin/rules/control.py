@@ -23,9 +23,9 @@ ROLE_WORDS = frozenset(
     executive facilities finance financial first forum governance group head helpdesk human incident information
     infrastructure lead leader legal line management manager member network office officer operations operator owner
     panel partner people planning platform privacy problem process procurement product programme program project
-    quality release relationship representative request resources risk safety secretary security senior service
-    services site specialist sponsor staff steering supervisor supplier supply support team technical technician
-    technology unit vendor vice
+    quality release relationship representative request resources reviewer risk role safety secretary security senior
+    service services site specialist sponsor staff steering steward supervisor supplier supply support team technical
+    technician technology unit vendor vice approver consultant contractor custodian registrar trainer
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _CAPITALISED = re.compile(r"^[A-Z][a-z'’-]+$")
