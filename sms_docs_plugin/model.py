@@ -224,6 +224,8 @@ class Document:
         return self.effective_date or self.approved
 
     def next_review(self, interval_months: int) -> date | None:
+        if self.status is Status.RETIRED:
+            return None  # archived: no one reviews it again
         if self.review_date:
             return self.review_date
         if self.approved:

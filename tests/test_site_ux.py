@@ -157,6 +157,14 @@ def test_the_atom_feed_marks_retired_documents(make_library):
     assert not any("(retired)" in title for title in titles if not title.startswith("PRO-INC-009 "))
 
 
+def test_the_register_gives_a_retired_document_no_next_review(sample):
+    import json
+
+    rows = {row["id"]: row for row in json.loads((sample.site / "register.json").read_text("utf-8"))["documents"]}
+    assert rows[RETIRED_ID]["status"] == "retired" and rows[RETIRED_ID]["next_review"] == ""
+    assert all(row["next_review"] for row in rows.values() if row["status"] == "approved")
+
+
 # --------------------------------------------------------------------------- Atom links (item 7)
 
 
@@ -181,6 +189,14 @@ def test_without_site_url_every_feed_entry_links_to_its_page_relative_to_the_fee
     # A superseded version's entry opens that version's own page, not today's.
     old = [href for title, href in links if title.startswith("PRO-INC-002 ") and title.endswith(f"version {PAST_VERSION}")]
     assert old == [f"{PROCEDURE}.v{PAST_VERSION}/"], old
+
+
+@pytest.mark.parametrize("page", ["index.html", f"{PROCEDURE}/index.html", f"{PROCEDURE}.history/index.html", "register/index.html"])
+def test_every_page_names_the_feed_for_feed_readers(versioned, page):
+    path = versioned.site / page
+    alternates = [node for node in read_page(path).find_all("link") if node.attrs.get("type") == "application/atom+xml"]
+    assert len(alternates) == 1 and alternates[0].attrs.get("rel") == "alternate", alternates
+    assert resolve_href(path, alternates[0].attrs["href"], versioned.site) == versioned.site / "changes.xml"
 
 
 def test_with_site_url_feed_links_are_absolute(tmp_path: Path):
