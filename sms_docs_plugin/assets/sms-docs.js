@@ -60,6 +60,9 @@
     cell.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     var sorted = rowsOf(table).sort(function (a, b) {
       var x = a.cells[column].textContent.trim(), y = b.cells[column].textContent.trim();
+      // A cell with nothing in it ("—", a retired document's next review) goes last either way.
+      var xEmpty = x === "" || x === "—", yEmpty = y === "" || y === "—";
+      if (xEmpty || yEmpty) return xEmpty - yEmpty;
       return (ascending ? 1 : -1) * x.localeCompare(y, undefined, { numeric: true });
     });
     sorted.forEach(function (row) { table.tBodies[0].appendChild(row); });
