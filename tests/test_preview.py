@@ -9,11 +9,14 @@ Every test runs a real `mkdocs serve` on a free port and reads its pages over HT
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 from history_support import body_with, commit_as, new_library, revise
 from serve_support import Server, serving, wait_for
 from support import LibraryRepo, Node, clean_docs, doc, parse_html, snapshot
+
+from sms_docs_plugin.site.history_pages import KeptFromLastBuild
 
 PAGE = "procedures/pro-inc-001/"
 
@@ -151,3 +154,21 @@ def test_a_rebuild_reuses_nothing_stale_and_shows_what_a_build_shows(tmp_path):
         assert "FIRSTADDED" not in [mark.text.strip() for mark in changes.find_all("ins")]
         assert _article(server.get("procedures/pro-inc-002.changes/")[1]) == built["pro-inc-002.changes"]
         assert "Traceback" not in server.log
+
+
+def test_a_preview_keeps_only_what_its_last_build_used():
+    kept = KeptFromLastBuild(limit=3)
+    made: list[str] = []
+
+    def make(value: str) -> Callable[[], str]:
+        return lambda: made.append(value) or value
+
+    assert [kept.get((key,), make(key)) for key in ("a", "b", "a")] == ["a", "b", "a"]
+    kept.build_done()
+    assert kept.get(("a",), make("a")) == "a" and kept.get(("c",), make("c")) == "c"
+    kept.build_done()  # "b" was not used by the last build: made again
+    assert kept.get(("b",), make("b")) == "b" and kept.get(("a",), make("a")) == "a"
+    assert made == ["a", "b", "c", "b"]
+    for key in "defgh":
+        kept.get((key,), make(key))
+    assert len(kept.now) == 3  # at most `limit`, however many the build asks for
