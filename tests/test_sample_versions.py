@@ -91,3 +91,16 @@ def test_a_sample_document_with_three_versions_shows_all_three_each_past_one_rea
     assert diff.find("td", class_="sms-field-new").text == second  # the version field, changed
     assert "The text did not change" in diff.text and diff.find_all("ins") == []  # only front matter changed
     assert SAMPLE_COMMIT_DATE[:10] in history.text
+
+
+def test_the_sample_keeps_publishing_long_after_its_reviews_fall_due(tmp_path):
+    """The passing of time never fails a build: two years on, every review is overdue, and the
+    strict build still publishes, with the overdue reviews as notices and banners."""
+    repo = sample_repo(tmp_path / "sample")
+    two_years_on = str(int(SAMPLE_EPOCH) + 2 * 365 * 86400)
+
+    built = repo.build("--strict", SOURCE_DATE_EPOCH=two_years_on)
+
+    assert built.returncode == 0, built.output
+    assert "WARNING" not in built.output and built.output.count("SMS305 notice") >= 40, built.output
+    assert read_page(repo.page(PROCEDURE)).find(class_="sms-banner--overdue") is not None
