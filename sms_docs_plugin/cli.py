@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -115,11 +116,16 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     analysis = _analyse(settings, base_ref=args.base)
     findings = analysis.findings
-    if args.format == "json":
-        print(format_json(findings, len(analysis.library.documents)))
-    elif args.format == "github":
-        for finding in findings:
-            print(format_github(finding))
+    if args.format in ("json", "github"):
+        # Paths from the repository's root (SPEC §6), where GitHub finds the files it annotates:
+        # a library in a folder of a larger repository is named with that folder.
+        prefix = _repository_prefix(analysis, settings)
+        shown = [replace(f, path=prefix + f.path) if f.path else f for f in findings]
+        if args.format == "json":
+            print(format_json(shown, len(analysis.library.documents)))
+        else:
+            for finding in shown:
+                print(format_github(finding))
     else:
         for finding in findings:
             print(format_text(finding) + ("" if finding.new is not False else f"  {BEFORE_CHANGE}"))
@@ -129,6 +135,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             summary += f"; {sum(1 for f in findings if f.new)} introduced since {args.base}"
         print(f"{len(analysis.library.documents)} documents checked: {summary}", file=sys.stderr)
     return EXIT_FINDINGS if failing(findings, args.strict) else EXIT_CLEAN
+
+
+def _repository_prefix(analysis: Analysis, settings: Settings) -> str:
+    """The library's folder inside its git repository ("" at the top, or without git)."""
+    repo = analysis.history.repo
+    return repo.prefix(settings.root) if repo is not None else ""
 
 
 def _analyse(settings: Settings, base_ref: str | None = None) -> Analysis:
@@ -270,11 +282,12 @@ def _commit_line(revision: Revision, text: str) -> str:
 def _reviews(args: argparse.Namespace, settings: Settings) -> int:
     analysis = _analyse(settings)
     rows = review_list(analysis, args.due_within)
+    prefix = _repository_prefix(analysis, settings)  # as for check: paths from the repository's root
     if args.format == "json":
-        print(json.dumps({"documents": rows}, indent=2, ensure_ascii=False))
+        print(json.dumps({"documents": [row | {"path": prefix + row["path"]} for row in rows]}, indent=2, ensure_ascii=False))
     elif args.format == "github":
         for row in rows:
-            print(format_github_notice(row["path"], f"{row['id']} {row['title']}: {row['state']} ({row['why']})"))
+            print(format_github_notice(prefix + row["path"], f"{row['id']} {row['title']}: {row['state']} ({row['why']})"))
     else:
         for row in rows:
             print(f"{row['path']}: {row['id']} {row['state']}: {row['why']} (owner: {row['owner']})")

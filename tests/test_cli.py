@@ -7,9 +7,12 @@ Formats are checked in-process (cli.main); exit codes as a user sees them, from 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
-from support import clean_docs, doc
+from support import LibraryRepo, clean_docs, doc, subprocess_env
 
 ORPHAN = "procedures/pro-inc-002.md"
 
@@ -248,11 +251,6 @@ def test_check_renders_no_html(broken_library, clean_library):
 
 
 def test_check_as_a_python_module(clean_library):
-    import subprocess
-    import sys
-
-    from support import subprocess_env
-
     done = subprocess.run(
         [sys.executable, "-m", "sms_docs_plugin.cli", "check", "--format", "json"],
         cwd=clean_library.root, env=subprocess_env(), capture_output=True, text=True, check=False,
@@ -264,11 +262,6 @@ def test_check_as_a_python_module(clean_library):
 @pytest.mark.parametrize("command", [["register"], ["check"], ["history", "PRO-INC-001"]])
 def test_a_reader_that_stops_reading_ends_the_command_quietly(make_library, command):
     """`sms-docs register | head -1`: the pipe closes before everything is written."""
-    import subprocess
-    import sys
-
-    from support import subprocess_env
-
     repo = make_library(*clean_docs(), doc("PRO-ORPHAN-001", "procedure", ["PRC-MISSING"]))
     process = subprocess.Popen(
         [sys.executable, "-m", "sms_docs_plugin.cli", *command],
@@ -326,3 +319,25 @@ def test_a_damaged_file_kept_between_runs_is_ignored(clean_library, kept):
 
     assert again.returncode == first.returncode == 0, again.output
     assert again.stdout == first.stdout
+
+
+def test_a_library_in_a_folder_of_a_larger_repository_names_files_from_the_repository_root(tmp_path, run_cli):
+    """JSON and GitHub annotations give paths from the repository's root (SPEC §6), where
+    GitHub finds the files; text lines stay relative to the library, where the author runs it."""
+    outer = tmp_path / "monorepo"
+    library = LibraryRepo.create(outer / "handbook", [*clean_docs(), doc("PRO-ORPHAN-001", "procedure", ["PRC-MISSING"])], commit=False)
+    shutil.rmtree(library.root / ".git")
+    library.git("init", "-q", "-b", "main", str(outer))
+    (outer / "README.md").write_text("Other things live here too.\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(outer), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(outer), "-c", "user.name=A B", "-c", "user.email=a@b.c", "commit", "-qm", "All"], check=True)
+    orphan = library.spec("PRO-ORPHAN-001").path
+
+    as_json = run_cli(library, "check", "--format", "json")
+    github = run_cli(library, "check", "--format", "github")
+    text = run_cli(library, "check")
+
+    assert {f["path"] for f in as_json.json["findings"]} == {f"handbook/{orphan}"}
+    assert f"file=handbook/{orphan}," in github.stdout
+    assert text.stdout.startswith(f"{orphan}:")
+    assert as_json.exit_code == github.exit_code == text.exit_code == 1
