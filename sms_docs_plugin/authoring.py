@@ -49,6 +49,8 @@ def plan_new(
             "an external document has no parents; the documents that rely on it list its id in `references`"
         )
     parents = [_parent(library, doc_type, parent_id) for parent_id in parent_ids]
+    if doc_type is DocType.POLICY and not parents and library.root_policy is not None:
+        parents = [library.root_policy]  # every policy but the root hangs under it (SMS2xx)
     if doc_type.in_hierarchy and doc_type is not DocType.POLICY and not parents:
         raise AuthoringError(f"a {doc_type} needs at least one --parent {doc_type.parent_type} id")
     role = owner or (parents[0].owner if parents else "")

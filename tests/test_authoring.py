@@ -185,13 +185,23 @@ def test_new_policy_id_and_template(library, run_cli):
     assert h2(body) == template_sections("policy")
 
 
-def test_new_root_policy_needs_an_owner_and_then_has_no_parents(library, run_cli):
-    refused = run_cli(library, "new", "policy", "--title", "Supplier policy")
+def test_new_policy_without_a_parent_hangs_under_the_root_policy_and_takes_its_owner(library, run_cli, findings_of):
+    _, path = new(run_cli, library, "policy", "--title", "Supplier policy")
+    front, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    assert front["parents"] == ["POL-SMS"]
+    assert front["owner"] == library.spec("POL-SMS").fields["owner"]
+    # Only the gap every new policy has until a process implements it: no hierarchy error.
+    assert [f["code"] for f in findings_of(library)] == ["SMS208"]
+
+
+def test_the_first_policy_of_an_empty_library_needs_an_owner_and_is_the_root(make_library, run_cli, findings_of):
+    empty = make_library()
+    refused = run_cli(empty, "new", "policy", "--title", "Service management policy")
     assert refused.exit_code == 2
     assert "--owner" in refused.stderr
-    _, path = new(run_cli, library, "policy", "--title", "Supplier policy", "--owner", "Supplier Manager")
+    _, path = new(run_cli, empty, "policy", "--title", "Service management policy", "--owner", "Service Management Lead")
     front, _ = split_front_matter(path.read_text(encoding="utf-8"))
-    assert front["owner"] == "Supplier Manager"
+    assert front["owner"] == "Service Management Lead"
     assert "parents" not in front
 
 
