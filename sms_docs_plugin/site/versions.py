@@ -72,6 +72,19 @@ class VersionEntry:
         return None if to is None or to == date.max else to
 
     @property
+    def in_force_period(self) -> str:
+        """When this version was in force, as every page prints it ("today" while it still is)."""
+        if self.record.retired or (self.in_force_from is None and self.state != NEVER):
+            return "—"
+        if self.state == NEVER:
+            return "never in force"
+        assert self.in_force_from is not None
+        if self.state == UPCOMING:
+            end = self.in_force_to.isoformat() if self.in_force_to else ""
+            return f"{self.in_force_from.isoformat()} – {end} (upcoming)"
+        return f"{self.in_force_from.isoformat()} – {self.in_force_to.isoformat() if self.in_force_to else 'today'}"
+
+    @property
     def has_page(self) -> bool:
         return self.src_uri is not None
 
