@@ -296,23 +296,35 @@ def _severity(option: str, value: object, root: Path) -> dict[str, object]:
     return {option: levels}
 
 
-def _approvers(option: str, value: object, root: Path) -> dict[str, object]:
-    given = _mapping(option, value, "`{policy: [Top Management], procedure: [Process Owner]}`")
-    roles: dict[str, tuple[str, ...]] = {}
+def _per_type(
+    option: str, value: object, example: str, what: str, read: Callable[[str, object], object]
+) -> dict[str, object]:
+    """A mapping of document type -> a value `read` checks (raising _Invalid), every problem
+    of every type reported at once."""
+    given = _mapping(option, value, example)
+    found: dict[str, object] = {}
     problems: list[Problem] = []
-    for doc_type, allowed in given.items():
+    for doc_type, item in given.items():
         key = f"{option}.{doc_type}"
         if doc_type not in APPROVED_TYPES:
             hint = _did_you_mean(doc_type, APPROVED_TYPES)
-            problems.append(Problem(key, f"not a type of approved document{hint}; use {', '.join(APPROVED_TYPES)}"))
+            problems.append(Problem(key, f"not a type of {what}{hint}; use {', '.join(APPROVED_TYPES)}"))
             continue
         try:
-            roles[doc_type] = tuple(_texts(key, allowed, "`[Head of Service Desk, Service Owner]`", empty=False))
+            found[str(doc_type)] = read(key, item)
         except _Invalid as invalid:
             problems.extend(invalid.problems)
     if problems:
         raise _Invalid(*problems)
-    return {option: roles}
+    return found
+
+
+def _approvers(option: str, value: object, root: Path) -> dict[str, object]:
+    def roles(key: str, allowed: object) -> tuple[str, ...]:
+        return tuple(_texts(key, allowed, "`[Head of Service Desk, Service Owner]`", empty=False))
+
+    return {option: _per_type(option, value, "`{policy: [Top Management], procedure: [Process Owner]}`",
+                              "approved document", roles)}
 
 
 def _duplicate_threshold(option: str, value: object, root: Path) -> dict[str, object]:
@@ -322,21 +334,13 @@ def _duplicate_threshold(option: str, value: object, root: Path) -> dict[str, ob
 
 
 def _max_words(option: str, value: object, root: Path) -> dict[str, object]:
-    given = _mapping(option, value, "`{procedure: 2000}`")
-    limits = dict(Settings(root).max_words)
-    problems: list[Problem] = []
-    for doc_type, words in given.items():
-        key = f"{option}.{doc_type}"
-        if doc_type not in APPROVED_TYPES:
-            hint = _did_you_mean(doc_type, APPROVED_TYPES)
-            problems.append(Problem(key, f"not a type of document with a body{hint}; use {', '.join(APPROVED_TYPES)}"))
-        elif isinstance(words, bool) or not isinstance(words, int) or words < 1:
-            problems.append(Problem(key, f"expected a positive number of words, such as 2500, got {_shown(words)}"))
-        else:
-            limits[str(doc_type)] = words
-    if problems:
-        raise _Invalid(*problems)
-    return {option: limits}
+    def limit(key: str, words: object) -> int:
+        if isinstance(words, bool) or not isinstance(words, int) or words < 1:
+            raise _Invalid(Problem(key, f"expected a positive number of words, such as 2500, got {_shown(words)}"))
+        return words
+
+    given = _per_type(option, value, "`{procedure: 2000}`", "document with a body", limit)
+    return {option: dict(Settings(root).max_words) | given}
 
 
 SCHEMA: dict[str, Option] = {
