@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -56,16 +57,20 @@ class Library:
 
     @cached_property
     def _children(self) -> dict[str, list[Document]]:
-        children: dict[str, list[Document]] = defaultdict(list)
+        return self._index(lambda doc: (parent.key or "" for parent in self.parents_of(doc)))
+
+    def _index(self, keys_of: Callable[[Document], Iterable[str]]) -> dict[str, list[Document]]:
+        """Key -> the current documents that name it, in hierarchy order. A document naming a
+        key twice is listed once (a set of keys, not a scan)."""
+        found: dict[str, list[Document]] = defaultdict(list)
         for doc in self.documents:
             if self.by_key.get(doc.key or "") is not doc:
                 continue
-            # A document listing one parent twice is still one child (a set of keys, not a scan).
-            for key in dict.fromkeys(parent.key or "" for parent in self.parents_of(doc)):
-                children[key].append(doc)
-        for siblings in children.values():
-            siblings.sort(key=lambda d: (d.doc_type.level, d.id or ""))
-        return children
+            for key in dict.fromkeys(keys_of(doc)):
+                found[key].append(doc)
+        for documents in found.values():
+            documents.sort(key=lambda d: (d.doc_type.level, d.id or ""))
+        return found
 
     def children_of(self, doc: Document) -> list[Document]:
         return self._children.get(doc.key or "", [])
@@ -75,15 +80,7 @@ class Library:
 
     @cached_property
     def _referenced_by(self) -> dict[str, list[Document]]:
-        found: dict[str, list[Document]] = defaultdict(list)
-        for doc in self.documents:
-            if self.by_key.get(doc.key or "") is not doc:
-                continue
-            for key in dict.fromkeys(ref.casefold() for ref in doc.references):
-                found[key].append(doc)
-        for documents in found.values():
-            documents.sort(key=lambda d: (d.doc_type.level, d.id or ""))
-        return found
+        return self._index(lambda doc: (ref.casefold() for ref in doc.references))
 
     def referenced_by(self, external: Document) -> list[Document]:
         """The documents whose `references` name this external document."""
