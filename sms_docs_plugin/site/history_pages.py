@@ -255,18 +255,18 @@ class HistoryPageWriter:
             footer=render("version_footer.html", entry=current, previous=previous, previous_url=previous_url, diff=diff),
         )
 
+    def _reused(self, key: tuple[str, ...], make: Callable[[], T]) -> T:
+        """What the last build made for `key`, when this one is a preview; made afresh otherwise."""
+        return make() if self.kept is None else self.kept.get(key, make)
+
     def _diff(self, old_text: str, new_text: str, old_html: str, new_html: str) -> VersionDiff:
-        if self.kept is None:
-            return version_diff(old_text, new_text, old_html, new_html)
         key = ("diff", old_text, new_text, old_html, new_html)
-        return self.kept.get(key, lambda: version_diff(old_text, new_text, old_html, new_html))
+        return self._reused(key, lambda: version_diff(old_text, new_text, old_html, new_html))
 
     def _body_html(self, text: str, doc_path: str, page_url: str) -> str:
         """A version's body as the page at `page_url` shows it: links mended, made safe."""
         body = self._relink(without_title(split(text).body), doc_path, page_url)
-        if self.kept is None:
-            return self._safe_html(body)
-        return self.kept.get(("body", self.conversion, body), lambda: self._safe_html(body))
+        return self._reused(("body", self.conversion, body), lambda: self._safe_html(body))
 
     def _safe_html(self, body: str) -> str:
         body_html = self._convert(body)
