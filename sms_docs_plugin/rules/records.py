@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..markdown_text import prose
 from ..model import DocType, Document, Finding, Status, make_finding
 from .context import RuleContext
 
@@ -24,12 +23,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if not doc.key or library.get(doc.id or "") is not doc:
             continue
-        yield from _declared(doc)
+        yield from _declared(doc, ctx)
 
 
-def _declared(doc: Document) -> Iterator[Finding]:
+def _declared(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     if not doc.records:
-        text = prose(doc.body)
+        text = ctx.read(doc)[1]
         heading = _RECORDS_HEADING.search(text)
         if heading is not None:
             yield make_finding(
