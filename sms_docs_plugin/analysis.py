@@ -119,7 +119,7 @@ def _context(
     timelines = {}
     if history.available:
         for doc in library.documents:
-            if doc.key and library.get(doc.id or "") is doc:
+            if library.holds_id(doc):
                 timelines[doc.key] = history.timeline(doc)
     suspect_on = library.settings.suspect_on
     return RuleContext(

@@ -51,6 +51,11 @@ class Library:
     def get(self, doc_id: str) -> Document | None:
         return self.by_key.get(doc_id.casefold())
 
+    def holds_id(self, doc: Document) -> bool:
+        """Whether `doc` is the document its id names: it has an id, and it is not a second
+        file with an id already taken (SMS201 reports that one; the other rules skip it)."""
+        return doc.key is not None and self.by_key.get(doc.key) is doc
+
     def parents_of(self, doc: Document) -> list[Document]:
         found = (self.get(parent) for parent in doc.parents)
         return [parent for parent in found if parent is not None and parent is not doc]
@@ -64,7 +69,7 @@ class Library:
         key twice is listed once (a set of keys, not a scan)."""
         found: dict[str, list[Document]] = defaultdict(list)
         for doc in self.documents:
-            if self.by_key.get(doc.key or "") is not doc:
+            if not self.holds_id(doc):
                 continue
             for key in dict.fromkeys(keys_of(doc)):
                 found[key].append(doc)

@@ -40,7 +40,7 @@ def published(library: Library) -> list[Document]:
     return sorted(
         (
             doc for doc in library.documents
-            if doc.key and library.get(doc.id or "") is doc and placement(doc, settings) is not Placement.HIDDEN
+            if library.holds_id(doc) and placement(doc, settings) is not Placement.HIDDEN
         ),
         key=register_order,
     )

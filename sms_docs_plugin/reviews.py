@@ -19,7 +19,7 @@ def review_list(analysis: Analysis, due_within: int) -> list[dict[str, str]]:
     horizon = today + timedelta(days=due_within)
     rows = []
     for doc in library.documents:
-        if not doc.key or library.get(doc.id or "") is not doc:
+        if not library.holds_id(doc):
             continue
         if doc.is_external:
             review = doc.review_date  # its owner checks the edition relied on is still the one in force

@@ -48,7 +48,7 @@ def _numbered(doc: Document, text: str, matches: Iterable[re.Match[str]]) -> Ite
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
-    documents = [d for d in library.documents if d.key and library.get(d.id or "") is d]
+    documents = [d for d in library.documents if library.holds_id(d)]
     names = people_pattern(ctx)
     templates = required_sections(ctx.settings)
     normal = functools.cache(normalise)  # the same few headings recur in every document

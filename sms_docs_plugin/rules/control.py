@@ -33,7 +33,7 @@ _CAPITALISED = re.compile(r"^[A-Z][a-z'’-]+$")
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
-    documents = [doc for doc in library.documents if doc.key and library.get(doc.id or "") is doc]
+    documents = [doc for doc in library.documents if library.holds_id(doc)]
     yield from _roles(ctx, documents)
     if not ctx.has_history:
         return

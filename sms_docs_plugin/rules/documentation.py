@@ -43,7 +43,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
     placeholders: dict[DocType, dict[str, str]] = {}
     for doc in library.documents:
-        if doc.is_external or doc.status is Status.RETIRED or not doc.key or library.get(doc.id or "") is not doc:
+        if doc.is_external or doc.status is Status.RETIRED or not library.holds_id(doc):
             continue
         text = ctx.read(doc)[1]
         yield from _history(doc, text)

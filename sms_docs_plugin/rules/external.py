@@ -16,7 +16,7 @@ from .context import RuleContext
 def check(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
     for doc in library.documents:
-        if not doc.key or library.get(doc.id or "") is not doc:
+        if not library.holds_id(doc):
             continue
         if doc.is_external:
             yield from _review(ctx, doc)

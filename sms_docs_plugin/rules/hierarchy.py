@@ -14,7 +14,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for doc in library.documents:
         # Retired documents are archived, and an external document sits beside the hierarchy:
         # neither has parents to check.
-        if not doc.key or library.get(doc.id or "") is not doc or doc.status is Status.RETIRED or doc.is_external:
+        if not library.holds_id(doc) or doc.status is Status.RETIRED or doc.is_external:
             continue
         yield from _parents(ctx, doc)
     yield from _cycles(ctx)
@@ -186,7 +186,7 @@ def _unreachable_policies(ctx: RuleContext) -> Iterator[Finding]:
                 reached.add(id(child))
                 queue.append(child)
     for doc in policies:
-        if id(doc) not in reached and library.get(doc.id or "") is doc:
+        if id(doc) not in reached and library.holds_id(doc):
             yield make_finding(
                 "SMS207",
                 doc.path,
@@ -201,7 +201,7 @@ def _gaps(ctx: RuleContext) -> Iterator[Finding]:
     library = ctx.library
     root = library.root_policy
     for doc in library.documents:
-        if library.get(doc.id or "") is not doc or doc.status is Status.RETIRED:
+        if not library.holds_id(doc) or doc.status is Status.RETIRED:
             continue
         live_children = [c for c in library.children_of(doc) if c.status is not Status.RETIRED]
         if doc.doc_type is DocType.PROCESS and not any(c.doc_type is DocType.PROCEDURE for c in live_children):

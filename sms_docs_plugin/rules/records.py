@@ -21,7 +21,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         # The schedule lists what is in force: a draft declares its records before approval.
         if doc.doc_type not in (DocType.PROCESS, DocType.PROCEDURE) or doc.status is not Status.APPROVED:
             continue
-        if not doc.key or library.get(doc.id or "") is not doc:
+        if not library.holds_id(doc):
             continue
         yield from _declared(doc, ctx)
 

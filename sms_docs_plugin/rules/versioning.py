@@ -19,7 +19,7 @@ from .context import RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    documents = [doc for doc in ctx.library.documents if doc.key and ctx.library.get(doc.id or "") is doc]
+    documents = [doc for doc in ctx.library.documents if ctx.library.holds_id(doc)]
     for doc in documents:
         yield from _review_and_dates(ctx, doc)
     if not ctx.has_history:
@@ -211,7 +211,7 @@ def suspicions(library: Library, timelines: dict[str, DocHistory], suspect_on: s
     """Document key -> why it is suspect: a parent's new major version (any new version with
     `suspect_on: any`) after the document's own last version or review. Propagates down the
     tree: a procedure is suspect when any ancestor changed after it."""
-    documents = [doc for doc in library.documents if doc.key and library.get(doc.id or "") is doc and doc.key in timelines]
+    documents = [doc for doc in library.documents if library.holds_id(doc) and doc.key in timelines]
     triggers: dict[str, Trigger] = {}
     for doc in documents:
         record = last_trigger(timelines[doc.key or ""].records, suspect_on == "any")
